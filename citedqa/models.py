@@ -1,0 +1,77 @@
+"""The nouns shared by the write and read paths."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the canonical text: the identity of a document's content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source document: its canonical text is what every offset indexes into."""
+
+    doc_id: str
+    text: str
+    title: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A span of a document: `document.text[start:end] == text`."""
+
+    doc_id: str
+    doc_hash: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.doc_hash[:12]}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievedChunk:
+    """A chunk found for a question; `score` is cosine similarity (higher is better)."""
+
+    chunk_id: str
+    doc_id: str
+    doc_hash: str
+    title: str
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A verbatim quote backing an answer sentence: `document.text[start:end] == quote`."""
+
+    doc_id: str
+    title: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer whose sentences carry `[n]` markers pointing at `citations[n-1]`."""
+
+    text: str
+    refused: bool
+    citations: list[Citation]

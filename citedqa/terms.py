@@ -1,0 +1,50 @@
+"""Key terms of a text: lowercased, stop words dropped, Porter-stemmed.
+
+Shared by lexical scoring (answer selection, support checks) so both agree on what a
+"term" is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from nltk.stem import PorterStemmer
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_stemmer = PorterStemmer()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """nltk's English stop words, read from the copy llama-index ships (no download)."""
+    import llama_index.core
+
+    path = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords/english"
+    words = set(path.read_text(encoding="utf-8").split())
+    return frozenset(words | {"also", "would", "could", "said", "say", "says", "told", "tell"})
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Porter stem of a lowercased word."""
+    return _stemmer.stem(word)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens (hyphenated and apostrophe words kept whole)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def key_terms(text: str) -> list[str]:
+    """Stemmed content words of `text`, in order, repeats kept."""
+    stop = stopwords()
+    out: list[str] = []
+    for word in words(text):
+        if word in stop:
+            continue
+        out.append(stem(word))
+        if "-" in word:  # "Kim Jong-un" should also match "Jong Un"
+            out.extend(stem(part) for part in word.split("-") if part and part not in stop)
+    return out

@@ -1,0 +1,26 @@
+"""Plain-text formatting shared by the Markdown report, stdout and gate messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eval.metrics import LATENCY_METRICS
+
+NOT_AVAILABLE = "n/a"
+
+
+def fmt_value(metric: str, value: float | None) -> str:
+    """A metric value for humans: 3 decimals, whole milliseconds for latency, n/a for None."""
+    if value is None:
+        return NOT_AVAILABLE
+    return f"{value:.0f}" if metric in LATENCY_METRICS else f"{value:.3f}"
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table; pipes in cells are escaped."""
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    separator = "|" + "|".join("---" for _ in headers) + "|"
+    return "\n".join([line(headers), separator, *(line(row) for row in rows)])

@@ -1,0 +1,148 @@
+"""Quality gate: compare aggregated metrics with the thresholds file and explain failures."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Literal
+
+from eval.errors import ThresholdsError
+from eval.formatting import fmt_value
+from eval.metrics import LATENCY_METRICS, RATIO_METRICS
+from eval.summary import ScoredQuestion, Summary
+
+Bound = Literal["min", "max"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Gated metrics: ``minimum[m]`` must be <= value, ``maximum[m]`` >= value."""
+
+    minimum: dict[str, float] = field(default_factory=dict)
+    maximum: dict[str, float] = field(default_factory=dict)
+
+    def describe(self, metric: str) -> str:
+        """Human form of the metric's thresholds, e.g. ">= 0.800", or "" when not gated."""
+        parts = []
+        if metric in self.minimum:
+            parts.append(f">= {fmt_value(metric, self.minimum[metric])}")
+        if metric in self.maximum:
+            parts.append(f"<= {fmt_value(metric, self.maximum[metric])}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    """A gated metric that missed its threshold, with the questions that pulled it down."""
+
+    metric: str
+    value: float | None
+    threshold: float
+    bound: Bound
+    offenders: tuple[ScoredQuestion, ...]
+
+    @property
+    def miss(self) -> float | None:
+        """How far the value is on the wrong side of the threshold; None when undefined."""
+        if self.value is None:
+            return None
+        return self.threshold - self.value if self.bound == "min" else self.value - self.threshold
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """Read ``[min]`` / ``[max]`` tables of metric → number; raise ThresholdsError if invalid."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ThresholdsError(f"thresholds file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ThresholdsError(f"cannot read thresholds file {path}: {exc}") from None
+    unknown = set(raw) - {"min", "max"}
+    if unknown:
+        raise ThresholdsError(f"{path}: unknown table(s) {sorted(unknown)}; use [min] and [max]")
+    return Thresholds(
+        minimum=_table(path, raw.get("min", {}), "min"),
+        maximum=_table(path, raw.get("max", {}), "max"),
+    )
+
+
+def _table(path: Path, table: Any, name: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise ThresholdsError(f"{path}: [{name}] must be a table")
+    result: dict[str, float] = {}
+    for metric, bound in table.items():
+        where = f"{path}: [{name}] {metric}"
+        if metric in LATENCY_METRICS:
+            raise ThresholdsError(f"{where}: latency is reported, never gated")
+        if metric not in RATIO_METRICS:
+            raise ThresholdsError(f"{where}: unknown metric (known: {', '.join(RATIO_METRICS)})")
+        if isinstance(bound, bool) or not isinstance(bound, int | float) or not 0 <= bound <= 1:
+            raise ThresholdsError(f"{where}: threshold must be a number in [0, 1]")
+        result[metric] = float(bound)
+    return result
+
+
+def check_gate(summary: Summary, thresholds: Thresholds) -> list[GateFailure]:
+    """Every gated metric that misses its threshold; an undefined (n/a) metric fails."""
+    failures: list[GateFailure] = []
+    checks: list[tuple[Bound, dict[str, float]]] = [
+        ("min", thresholds.minimum),
+        ("max", thresholds.maximum),
+    ]
+    for bound, table in checks:
+        for metric, threshold in table.items():
+            value = summary.overall.get(metric)
+            if value is not None and _passes(value, threshold, bound):
+                continue
+            offenders = _offenders(summary, metric, threshold, bound)
+            failures.append(GateFailure(metric, value, threshold, bound, offenders))
+    return failures
+
+
+def _passes(value: float, threshold: float, bound: Bound) -> bool:
+    return value >= threshold if bound == "min" else value <= threshold
+
+
+def _offenders(
+    summary: Summary, metric: str, threshold: float, bound: Bound
+) -> tuple[ScoredQuestion, ...]:
+    """Questions whose own value is on the wrong side of the threshold, worst first."""
+    scored = [
+        (item, value)
+        for item in summary.questions
+        if (value := item.value(metric)) is not None and not _passes(value, threshold, bound)
+    ]
+    scored.sort(key=itemgetter(1), reverse=bound == "max")
+    return tuple(item for item, _ in scored)
+
+
+def format_failures(failures: list[GateFailure]) -> str:
+    """Explain each failure: metric, value, threshold, miss, and the questions responsible."""
+    blocks = []
+    for f in failures:
+        op = ">=" if f.bound == "min" else "<="
+        want = f"{op} {fmt_value(f.metric, f.threshold)}"
+        if f.value is None:
+            head = f"FAIL {f.metric}: n/a (no question counts for it), required {want}"
+        else:
+            head = (
+                f"FAIL {f.metric}: {fmt_value(f.metric, f.value)}, required {want}, "
+                f"misses by {fmt_value(f.metric, f.miss)}"
+            )
+        lines = [head]
+        if f.offenders:
+            verb = "pulled down" if f.bound == "min" else "pushed up"
+            lines.append(f"  {verb} by {len(f.offenders)} question(s):")
+            lines.extend(_offender_line(f.metric, o) for o in f.offenders)
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def _offender_line(metric: str, item: ScoredQuestion) -> str:
+    line = f"  - {item.question.id} ({fmt_value(metric, item.value(metric))}): "
+    line += item.question.question
+    if item.observation.error:
+        line += f" [error: {item.observation.error}]"
+    return line

@@ -1,0 +1,1 @@
+"""The ingest job: a folder of articles into the store (`python -m ingest [PATH]`)."""

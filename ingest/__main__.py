@@ -1,0 +1,33 @@
+"""`python -m ingest [PATH]`: ingest a folder (default `seeds/`) into the configured store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from citedqa.errors import CitedQAError
+from citedqa.settings import load_settings
+from ingest.job import ingest_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    parser.add_argument("path", nargs="?", default="seeds", type=Path, help="folder or file")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        summary = ingest_path(settings, args.path, show_progress=not args.quiet)
+    except CitedQAError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    if summary.failures:
+        print(f"{len(summary.failures)} file(s) failed; see the messages above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""`python -m service`: serve the API on CITEDQA_HOST:CITEDQA_PORT."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from citedqa.components import make_embedder, open_store
+from citedqa.errors import CitedQAError
+from citedqa.settings import load_settings
+from service.app import create_app
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+        open_store(settings, make_embedder(settings))  # fail fast with a clear message
+    except CitedQAError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
