@@ -26,12 +26,8 @@ def canonical_text(raw: bytes) -> str:
 
 
 def title_of(text: str) -> str:
-    """The first non-empty line, trimmed to a readable length."""
-    for line in text.split("\n"):
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= 200 else line[:197].rstrip() + "..."
-    return ""
+    """The first non-empty line, stripped."""
+    return next((line.strip() for line in text.split("\n") if line.strip()), "")
 
 
 def doc_id_for(path: Path, root: Path) -> str:
@@ -43,7 +39,9 @@ def load_document(path: Path, root: Path) -> Document:
     """Read one file into a Document, or raise InvalidInputError saying why not."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise InvalidInputError(f"unsupported file type {path.suffix or '(none)'!r} (use {allowed})")
+        raise InvalidInputError(
+            f"unsupported file type {path.suffix or '(none)'!r} (use {allowed})"
+        )
     return parse_document(doc_id_for(path, root), path.read_bytes())
 
 

@@ -69,7 +69,9 @@ class Embedder(BaseEmbedding):
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Wordpieces of each text as the model would read it, without [CLS]/[SEP]."""
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+        return [
+            len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)
+        ]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character span of each wordpiece of `text` (for cutting over-long sentences)."""

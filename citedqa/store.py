@@ -86,7 +86,9 @@ class Store:
     def manifest(self, doc_ids: Sequence[str] | None = None) -> dict[str, ManifestEntry]:
         """Manifest entries by doc_id (all of them when `doc_ids` is None)."""
         with _store_errors("read the manifest"):
-            got = self._docs.get(ids=list(doc_ids) if doc_ids is not None else None, include=["metadatas"])
+            got = self._docs.get(
+                ids=list(doc_ids) if doc_ids is not None else None, include=["metadatas"]
+            )
         return {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def document(self, doc_id: str) -> tuple[ManifestEntry, str]:
@@ -107,7 +109,10 @@ class Store:
         }
         with _store_errors("update the manifest"):
             self._docs.upsert(
-                ids=[doc.doc_id], documents=[doc.text], metadatas=[meta], embeddings=[_PLACEHOLDER_VECTOR]
+                ids=[doc.doc_id],
+                documents=[doc.text],
+                metadatas=[meta],
+                embeddings=[_PLACEHOLDER_VECTOR],
             )
 
     def remove_document(self, doc_id: str) -> int:
@@ -120,7 +125,9 @@ class Store:
 
     # --- chunks ---------------------------------------------------------------------------
 
-    def write_chunks(self, chunks: Sequence[Chunk], titles: dict[str, str], vectors: np.ndarray) -> None:
+    def write_chunks(
+        self, chunks: Sequence[Chunk], titles: dict[str, str], vectors: np.ndarray
+    ) -> None:
         """Upsert chunks with their vectors (ids are deterministic, so this is idempotent)."""
         if not chunks:
             return
@@ -130,8 +137,13 @@ class Store:
                 embeddings=vectors,
                 documents=[c.text for c in chunks],
                 metadatas=[
-                    {"doc_id": c.doc_id, "doc_hash": c.doc_hash, "start": c.start, "end": c.end,
-                     "title": titles.get(c.doc_id, "")}
+                    {
+                        "doc_id": c.doc_id,
+                        "doc_hash": c.doc_hash,
+                        "start": c.start,
+                        "end": c.end,
+                        "title": titles.get(c.doc_id, ""),
+                    }
                     for c in chunks
                 ],
             )
@@ -157,15 +169,27 @@ class Store:
         """The `k` nearest chunks to a unit vector, best first."""
         with _store_errors("search"):
             got = self._chunks.query(
-                query_embeddings=[vector], n_results=k, include=["documents", "metadatas", "distances"]
+                query_embeddings=[vector],
+                n_results=k,
+                include=["documents", "metadatas", "distances"],
             )
         return [
             RetrievedChunk(
-                chunk_id=cid, doc_id=m["doc_id"], doc_hash=m["doc_hash"], title=m.get("title", ""), text=text,
-                start=m["start"], end=m["end"], score=1.0 - float(dist),
+                chunk_id=cid,
+                doc_id=m["doc_id"],
+                doc_hash=m["doc_hash"],
+                title=m.get("title", ""),
+                text=text,
+                start=m["start"],
+                end=m["end"],
+                score=1.0 - float(dist),
             )
             for cid, text, m, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
             )
         ]
 

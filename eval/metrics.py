@@ -44,6 +44,21 @@ METRIC_LABELS: dict[str, str] = {
 }
 """All reported metrics, in display order."""
 
+METRIC_SHORT_LABELS: dict[str, str] = {
+    HIT_AT_5: "hit@5",
+    MRR_AT_5: "MRR@5",
+    ANSWER_ACCURACY: "accuracy",
+    KEY_FACT_RECALL: "recall",
+    CITATION_VALIDITY: "cit. valid",
+    CITATION_PRECISION: "cit. prec.",
+    REFUSAL_ACCURACY: "refusal acc.",
+    FALSE_REFUSAL_RATE: "false refusal",
+    ERROR_RATE: "errors",
+    LATENCY_P50: "p50 ms",
+    LATENCY_P95: "p95 ms",
+}
+"""Column headings for wide tables."""
+
 LATENCY_METRICS: tuple[str, ...] = (LATENCY_P50, LATENCY_P95)
 RATIO_METRICS: tuple[str, ...] = tuple(m for m in METRIC_LABELS if m not in LATENCY_METRICS)
 

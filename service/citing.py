@@ -28,11 +28,19 @@ class Citer:
             return None
         title, _, text = doc
         quoted = text[quote.start : quote.end]
-        if not quoted.strip() or chunk.text[quote.start - chunk.start : quote.end - chunk.start] != quoted:
+        if (
+            not quoted.strip()
+            or chunk.text[quote.start - chunk.start : quote.end - chunk.start] != quoted
+        ):
             return None
         return Citation(
-            doc_id=chunk.doc_id, title=title, chunk_id=chunk.chunk_id, quote=quoted,
-            start=quote.start, end=quote.end, score=chunk.score,
+            doc_id=chunk.doc_id,
+            title=title,
+            chunk_id=chunk.chunk_id,
+            quote=quoted,
+            start=quote.start,
+            end=quote.end,
+            score=chunk.score,
         )
 
     def finalize(self, draft: Draft) -> Answer:

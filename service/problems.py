@@ -20,7 +20,9 @@ MEDIA_TYPE = "application/problem+json"
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     """A problem+json response."""
     body = Problem(title=title, status=status, detail=detail, **extra)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE
+    )
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

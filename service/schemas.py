@@ -6,7 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from citedqa.models import Answer, Citation, RetrievedChunk
 
-_EXAMPLE_QUOTE = "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome"
+_EXAMPLE_QUOTE = (
+    "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome"
+)
 
 
 class QueryRequest(BaseModel):
@@ -15,7 +17,9 @@ class QueryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(
-        min_length=1, max_length=2000, examples=["Where did Putin and Kim meet?"],
+        min_length=1,
+        max_length=2000,
+        examples=["Where did Putin and Kim meet?"],
         description="The question, 1 to 2000 characters.",
     )
     top_k: int | None = Field(
@@ -36,8 +40,15 @@ class CitationOut(BaseModel):
 
     @classmethod
     def of(cls, c: Citation) -> CitationOut:
-        return cls(doc_id=c.doc_id, title=c.title, chunk_id=c.chunk_id, quote=c.quote,
-                   start=c.start, end=c.end, score=round(c.score, 6))
+        return cls(
+            doc_id=c.doc_id,
+            title=c.title,
+            chunk_id=c.chunk_id,
+            quote=c.quote,
+            start=c.start,
+            end=c.end,
+            score=round(c.score, 6),
+        )
 
 
 class QueryResponse(BaseModel):
@@ -49,7 +60,9 @@ class QueryResponse(BaseModel):
 
     @classmethod
     def of(cls, a: Answer) -> QueryResponse:
-        return cls(answer=a.text, refused=a.refused, citations=[CitationOut.of(c) for c in a.citations])
+        return cls(
+            answer=a.text, refused=a.refused, citations=[CitationOut.of(c) for c in a.citations]
+        )
 
 
 class ChunkOut(BaseModel):
@@ -64,8 +77,14 @@ class ChunkOut(BaseModel):
 
     @classmethod
     def of(cls, c: RetrievedChunk) -> ChunkOut:
-        return cls(doc_id=c.doc_id, chunk_id=c.chunk_id, text=c.text, start=c.start, end=c.end,
-                   score=round(c.score, 6))
+        return cls(
+            doc_id=c.doc_id,
+            chunk_id=c.chunk_id,
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            score=round(c.score, 6),
+        )
 
 
 class RetrieveResponse(BaseModel):

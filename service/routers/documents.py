@@ -17,7 +17,9 @@ def list_documents(store: StoreDep) -> DocumentList:
     entries = sorted(store.manifest().values(), key=lambda e: e.doc_id)
     return DocumentList(
         documents=[
-            DocumentSummary(doc_id=e.doc_id, title=e.title, chunks=len(e.chunk_ids), content_hash=e.content_hash)
+            DocumentSummary(
+                doc_id=e.doc_id, title=e.title, chunks=len(e.chunk_ids), content_hash=e.content_hash
+            )
             for e in entries
         ]
     )
@@ -28,6 +30,9 @@ def get_document(doc_id: str, store: StoreDep) -> DocumentDetail:
     """One document with its canonical text (what citation offsets index into)."""
     entry, text = store.document(doc_id)
     return DocumentDetail(
-        doc_id=entry.doc_id, title=entry.title, chunks=len(entry.chunk_ids),
-        content_hash=entry.content_hash, text=text,
+        doc_id=entry.doc_id,
+        title=entry.title,
+        chunks=len(entry.chunk_ids),
+        content_hash=entry.content_hash,
+        text=text,
     )

@@ -30,7 +30,10 @@ def health(components: ComponentsDep) -> HealthResponse | JSONResponse:
         store_state = f"down: {exc.message}"
     ok = store_state == "ok" and not embedder_state.startswith("down")
     body = HealthResponse(
-        status="ok" if ok else "unavailable", store=store_state, embedder=embedder_state,
-        documents=documents, chunks=chunks,
+        status="ok" if ok else "unavailable",
+        store=store_state,
+        embedder=embedder_state,
+        documents=documents,
+        chunks=chunks,
     )
     return body if ok else JSONResponse(body.model_dump(), status_code=503)

@@ -1,0 +1,107 @@
+"""Shared fixtures: the real embedder, real Chroma (embedded and `chroma run`), real HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from citedqa.components import make_embedder
+from citedqa.embedder import Embedder
+from citedqa.settings import Settings
+from eval.inprocess import serve_app
+from ingest.job import ingest_path
+from service.app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's CITEDQA_* variables or .env file."""
+    for key in list(os.environ):
+        if key.startswith("CITEDQA_"):
+            monkeypatch.delenv(key)
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for an isolated store under `data_dir`, ignoring any .env file."""
+    return Settings(_env_file=None, data_dir=data_dir, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return make_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def seeded_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A store holding the five seed articles, ingested once per test session."""
+    settings = make_settings(tmp_path_factory.mktemp("seeded") / "data")
+    ingest_path(settings, SEEDS, show_progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def api(seeded_settings: Settings) -> Iterator[httpx.Client]:
+    """An HTTP client for the real app served by uvicorn over the seeded store."""
+    with (
+        serve_app(create_app(seeded_settings)) as base_url,
+        httpx.Client(base_url=base_url, timeout=60) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real `chroma run` server on a free port, stopped at the end."""
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if exe is None:
+        pytest.fail("the `chroma` command is not installed")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path / "db"), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma server did not start: {(path / 'server.log').read_text()}")
+            time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

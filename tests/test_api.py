@@ -1,0 +1,121 @@
+"""The HTTP contract, over real HTTP to the real app on the seeded store."""
+
+import httpx
+import pytest
+
+from service.citing import REFUSAL
+
+PROBLEM = "application/problem+json"
+
+
+def check_citations(api: httpx.Client, body: dict) -> None:
+    """Every citation's quote is verbatim at its offsets; markers match citations."""
+    for n, citation in enumerate(body["citations"], start=1):
+        doc = api.get(f"/v1/documents/{citation['doc_id']}").json()
+        assert doc["text"][citation["start"] : citation["end"]] == citation["quote"]
+        assert citation["quote"] and citation["title"] == doc["title"]
+        assert citation["chunk_id"].startswith(f"{citation['doc_id']}:{doc['content_hash'][:12]}:")
+        assert f"[{n}]" in body["answer"]
+
+
+def test_where_did_putin_and_kim_meet(api: httpx.Client) -> None:
+    response = api.post("/v1/query", json={"question": "Where did Putin and Kim meet?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["refused"] is False
+    assert "Vostochny" in body["answer"]
+    assert body["citations"]
+    check_citations(api, body)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who designed the cosmodrome's launch pads?",
+        "What is the capital of Australia?",
+        "How many goals did the football team score in the final?",
+    ],
+)
+def test_no_evidence_means_refusal(api: httpx.Client, question: str) -> None:
+    body = api.post("/v1/query", json={"question": question}).json()
+    assert body == {"answer": REFUSAL, "refused": True, "citations": []}
+
+
+def test_every_sentence_carries_a_marker(api: httpx.Client) -> None:
+    body = api.post("/v1/query", json={"question": "What did Putin say about agriculture?"}).json()
+    assert not body["refused"]
+    check_citations(api, body)
+    for sentence in body["answer"].split("] "):
+        assert "[" in sentence
+
+
+def test_retrieve_returns_ranked_chunks_with_offsets(api: httpx.Client) -> None:
+    body = api.post("/v1/retrieve", json={"question": "Kim's armored train", "top_k": 3}).json()
+    chunks = body["chunks"]
+    assert len(chunks) == 3
+    assert [c["score"] for c in chunks] == sorted((c["score"] for c in chunks), reverse=True)
+    for chunk in chunks:
+        text = api.get(f"/v1/documents/{chunk['doc_id']}").json()["text"]
+        assert text[chunk["start"] : chunk["end"]] == chunk["text"]
+
+
+def test_documents_list_and_detail(api: httpx.Client) -> None:
+    docs = api.get("/v1/documents").json()["documents"]
+    assert [d["doc_id"][:3] for d in docs] == ["000", "001", "002", "003", "004"]
+    assert all(d["chunks"] > 0 and len(d["content_hash"]) == 64 for d in docs)
+    one = api.get(f"/v1/documents/{docs[0]['doc_id']}").json()
+    assert one["text"].startswith("Russia and North Korea intend")
+    assert one["title"] == one["text"].split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("payload", "where"),
+    [
+        ({}, "question"),
+        ({"question": ""}, "question"),
+        ({"question": "x" * 2001}, "question"),
+        ({"question": "ok", "top_k": 0}, "top_k"),
+        ({"question": "ok", "top_k": 51}, "top_k"),
+        ({"question": "ok", "top_k": "five"}, "top_k"),
+        ({"question": 42}, "question"),
+        ({"question": "ok", "surprise": 1}, "surprise"),
+    ],
+)
+def test_bad_requests_are_422_problems(api: httpx.Client, payload: dict, where: str) -> None:
+    response = api.post("/v1/query", json=payload)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == 422 and where in body["detail"]
+
+
+def test_malformed_json_is_a_problem_not_a_500(api: httpx.Client) -> None:
+    response = api.post(
+        "/v1/query", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_unknown_document_and_route(api: httpx.Client) -> None:
+    missing = api.get("/v1/documents/does-not-exist")
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+    assert "does-not-exist" in missing.json()["detail"]
+    assert api.get("/v1/nothing").status_code == 404
+    wrong_method = api.get("/v1/query")
+    assert wrong_method.status_code == 405 and wrong_method.headers["content-type"] == PROBLEM
+
+
+def test_health(api: httpx.Client) -> None:
+    body = api.get("/health").json()
+    assert body["status"] == "ok" and body["documents"] == 5 and body["chunks"] > 5
+
+
+def test_openapi_documents_problems_and_examples(api: httpx.Client) -> None:
+    spec = api.get("/openapi.json").json()
+    query = spec["paths"]["/v1/query"]["post"]
+    assert {"200", "422", "503"} <= set(query["responses"])
+    assert PROBLEM in query["responses"]["422"]["content"]
+    schema = spec["components"]["schemas"]["QueryRequest"]["properties"]["question"]
+    assert schema["examples"] and schema["maxLength"] == 2000
+    assert "404" in spec["paths"]["/v1/documents/{doc_id}"]["get"]["responses"]

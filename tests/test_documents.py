@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+
+from citedqa.documents import canonical_text, doc_id_for, load_document, parse_document, title_of
+from citedqa.errors import InvalidInputError
+
+
+def test_canonical_text_strips_bom_and_normalises_newlines() -> None:
+    raw = "\ufeffTitle line  \r\n\r\n\r\n\r\nBody one.\rBody two.\n".encode()
+    assert canonical_text(raw) == "Title line\n\nBody one.\nBody two."
+
+
+def test_doc_id_is_relative_path_without_extension(tmp_path: Path) -> None:
+    path = tmp_path / "news" / "2023" / "001_abc.txt"
+    assert doc_id_for(path, tmp_path) == "news/2023/001_abc"
+
+
+def test_title_is_first_non_empty_line() -> None:
+    assert title_of("\n\n  Headline here \nbody") == "Headline here"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n ", "empty"),
+        (b"\xff\xfe\x00broken", "UTF-8"),
+        (b"abc\x00def", "binary"),
+    ],
+)
+def test_bad_bytes_are_rejected_with_a_reason(raw: bytes, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        parse_document("x", raw)
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG")
+    with pytest.raises(InvalidInputError, match="unsupported file type"):
+        load_document(path, tmp_path)
