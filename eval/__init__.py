@@ -1,0 +1,1 @@
+"""Evaluation harness for citedqa: ``python -m eval`` scores the service over HTTP."""

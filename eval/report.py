@@ -111,7 +111,7 @@ def question_json(item: ScoredQuestion) -> dict[str, Any]:
         "refused": o.refused,
         "correct": item.correct,
         "error": o.error,
-        "latency_ms": o.latency_ms,
+        "latency_ms": None if o.latency_ms is None else round(o.latency_ms, 1),
         "retrieved_doc_ids": list(o.retrieved_doc_ids),
         "citations": [
             {
