@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 from tokenizers import Tokenizer
+
+from citedqa.models import Span
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_WORDPIECES = 256  # the model's window, [CLS] and [SEP] included
@@ -39,6 +42,24 @@ def _load_tokenizers(path: Path) -> tuple[Tokenizer, Tokenizer]:
     counting_tok.no_truncation()
     counting_tok.no_padding()
     return model_tok, counting_tok
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.clip(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12, None)
+
+
+def _pool_spans(
+    hidden: np.ndarray, offsets: list[tuple[int, int]], spans: Sequence[Span], fallback: np.ndarray
+) -> np.ndarray:
+    """Mean of the token states inside each character span (unit vectors, one per span)."""
+    bounds = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    starts, ends = bounds[:, 0], bounds[:, 1]
+    real = ends > starts  # special and padding tokens have empty offsets
+    out = np.empty((len(spans), DIMENSIONS), dtype=np.float32)
+    for k, (s, e) in enumerate(spans):
+        inside = real & (starts >= s) & (ends <= e)
+        out[k] = hidden[: len(bounds)][inside].mean(axis=0) if inside.any() else fallback
+    return _unit(out)
 
 
 class Embedder(BaseEmbedding):
@@ -79,17 +100,36 @@ class Embedder(BaseEmbedding):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts into an (n, 384) float32 array of unit vectors."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        # Batches of similar length waste less compute on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        for lo in range(0, len(order), self.embed_batch_size):
-            idx = order[lo : lo + self.embed_batch_size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
+        for idx in self._batches(texts):
+            out[idx] = self._forward([texts[i] for i in idx])[0]
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Embed texts and, from the same forward pass, each character span of each text.
+
+        A span's vector pools the token states of its own wordpieces while they were read in
+        the context of the whole text ("late chunking"): sentence vectors at no extra cost.
+        """
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        parts: list[np.ndarray] = [np.empty((0, DIMENSIONS), dtype=np.float32)] * len(texts)
+        for idx in self._batches(texts):
+            pooled, hidden, encodings = self._forward([texts[i] for i in idx])
+            out[idx] = pooled
+            for row, i in enumerate(idx):
+                parts[i] = _pool_spans(hidden[row], encodings[row].offsets, spans[i], pooled[row])
+        return out, parts
+
+    def _batches(self, texts: Sequence[str]) -> list[list[int]]:
+        # Batches of similar length waste less compute on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        size = self.embed_batch_size
+        return [order[lo : lo + size] for lo in range(0, len(order), size)]
+
+    def _forward(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """Pooled unit vectors, token states and encodings of one batch."""
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -98,7 +138,7 @@ class Embedder(BaseEmbedding):
         )[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return _unit(pooled), hidden, encodings
 
     # llama-index BaseEmbedding interface
     def _get_query_embedding(self, query: str) -> list[float]:

@@ -53,8 +53,11 @@ class Indexer:
         chunks = self.chunker.split(doc)
         ids = [c.chunk_id for c in chunks]
         missing = [c for c in chunks if c.chunk_id not in stored]
-        vectors = self.embedder.encode([c.text for c in missing])
-        self.store.write_chunks(missing, {doc.doc_id: doc.title}, vectors)
+        vectors, sentence_vectors = self.embedder.encode_with_spans(
+            [c.text for c in missing],
+            [[(s - c.start, e - c.start) for s, e in c.sentences] for c in missing],
+        )
+        self.store.write_chunks(missing, {doc.doc_id: doc.title}, vectors, sentence_vectors)
         self.store.commit_document(doc, ids, self.chunker.config_id)
         stale = stored - set(ids)
         self.store.delete_chunks(stale)

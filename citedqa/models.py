@@ -6,6 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+Span = tuple[int, int]
+
 
 def content_hash(text: str) -> str:
     """sha256 of the canonical text: the identity of a document's content."""
@@ -28,13 +32,17 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """A span of a document: `document.text[start:end] == text`."""
+    """A span of a document: `document.text[start:end] == text`.
+
+    `sentences` are the document-offset spans of the sentences (or sentence pieces) it holds.
+    """
 
     doc_id: str
     doc_hash: str
     start: int
     end: int
     text: str
+    sentences: tuple[Span, ...] = ()
 
     @property
     def chunk_id(self) -> str:
@@ -43,7 +51,10 @@ class Chunk:
 
 @dataclass(frozen=True, slots=True)
 class RetrievedChunk:
-    """A chunk found for a question; `score` is cosine similarity (higher is better)."""
+    """A chunk found for a question; `score` is cosine similarity (higher is better).
+
+    `sentence_vectors[i]` embeds `sentences[i]` in the context of the chunk (unit vectors).
+    """
 
     chunk_id: str
     doc_id: str
@@ -53,6 +64,8 @@ class RetrievedChunk:
     start: int
     end: int
     score: float
+    sentences: tuple[Span, ...] = ()
+    sentence_vectors: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     min_evidence_score: float = Field(
         0.30, ge=-1.0, le=1.0, description="Below this retrieval similarity nothing counts."
     )
-    min_term_coverage: float = Field(
-        0.34, ge=0.0, le=1.0, description="Share of the question's key terms evidence must hold."
+    min_sentence_score: float = Field(
+        0.50, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
     )
 
     @model_validator(mode="after")

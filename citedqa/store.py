@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+import base64
 from typing import Any
 
 import chromadb
@@ -126,26 +127,37 @@ class Store:
     # --- chunks ---------------------------------------------------------------------------
 
     def write_chunks(
-        self, chunks: Sequence[Chunk], titles: dict[str, str], vectors: np.ndarray
+        self,
+        chunks: Sequence[Chunk],
+        titles: dict[str, str],
+        vectors: np.ndarray,
+        sentence_vectors: Sequence[np.ndarray],
     ) -> None:
-        """Upsert chunks with their vectors (ids are deterministic, so this is idempotent)."""
+        """Upsert chunks with their vectors (ids are deterministic, so this is idempotent).
+
+        Each chunk's sentence spans and sentence vectors ride along in its metadata, so a
+        search returns them with the chunk at no extra cost.
+        """
         if not chunks:
             return
+        metadatas = [
+            {
+                "doc_id": c.doc_id,
+                "doc_hash": c.doc_hash,
+                "start": c.start,
+                "end": c.end,
+                "title": titles.get(c.doc_id, ""),
+                "sentences": [offset for span in c.sentences for offset in span],
+                "sentence_vectors": _pack(sv),
+            }
+            for c, sv in zip(chunks, sentence_vectors, strict=True)
+        ]
         with _store_errors("write chunks"):
             self._chunks.upsert(
                 ids=[c.chunk_id for c in chunks],
                 embeddings=vectors,
                 documents=[c.text for c in chunks],
-                metadatas=[
-                    {
-                        "doc_id": c.doc_id,
-                        "doc_hash": c.doc_hash,
-                        "start": c.start,
-                        "end": c.end,
-                        "title": titles.get(c.doc_id, ""),
-                    }
-                    for c in chunks
-                ],
+                metadatas=metadatas,  # type: ignore[arg-type]
             )
 
     def stored_chunk_ids(self, doc_id: str | None = None) -> set[str]:
@@ -183,6 +195,8 @@ class Store:
                 start=m["start"],
                 end=m["end"],
                 score=1.0 - float(dist),
+                sentences=(spans := _pairs(m.get("sentences", []))),
+                sentence_vectors=_unpack(m.get("sentence_vectors", ""), len(spans)),
             )
             for cid, text, m, dist in zip(
                 got["ids"][0],
@@ -206,3 +220,20 @@ def _entry(doc_id: str, meta: dict[str, Any]) -> ManifestEntry:
         chunk_ids=tuple(c for c in meta.get("chunk_ids", []) if c),
         chunker=str(meta.get("chunker", "")),
     )
+
+
+def _pack(vectors: np.ndarray) -> str:
+    """Unit vectors as int8 (x127), base64: one byte a dimension, cosine error about 1e-4."""
+    return base64.b64encode(np.round(vectors * 127.0).astype(np.int8).tobytes()).decode("ascii")
+
+
+def _unpack(packed: str, count: int) -> np.ndarray | None:
+    if not packed or count == 0:
+        return None
+    raw = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float32)
+    vectors = raw.reshape(count, -1)
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+
+
+def _pairs(flat: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat) - 1, 2))

@@ -13,6 +13,7 @@ from pathlib import Path
 from nltk.stem import PorterStemmer
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _stemmer = PorterStemmer()
 
 
@@ -23,7 +24,10 @@ def stopwords() -> frozenset[str]:
 
     path = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords/english"
     words = set(path.read_text(encoding="utf-8").split())
-    return frozenset(words | {"also", "would", "could", "said", "say", "says", "told", "tell"})
+    # Words that shape a question rather than name what it is about.
+    extra = {"also", "would", "could", "said", "say", "says", "told", "tell", "many", "much",
+             "kind", "sort", "type", "according", "whose"}
+    return frozenset(words | extra)
 
 
 @lru_cache(maxsize=65536)
@@ -42,9 +46,11 @@ def key_terms(text: str) -> list[str]:
     stop = stopwords()
     out: list[str] = []
     for word in words(text):
+        word = _POSSESSIVE.sub("", word)
         if word in stop:
             continue
-        out.append(stem(word))
-        if "-" in word:  # "Kim Jong-un" should also match "Jong Un"
+        if "-" in word:  # "Jong-un" matches "Jong Un", and "Putin-Kim" both names
             out.extend(stem(part) for part in word.split("-") if part and part not in stop)
+        else:
+            out.append(stem(word))
     return out

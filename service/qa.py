@@ -18,9 +18,9 @@ class QAService:
 
     def retrieve(self, question: str, top_k: int) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
-        return self.retriever.retrieve(question, top_k)
+        return self.retriever.retrieve(question, top_k).chunks
 
     def answer(self, question: str, top_k: int) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
         evidence = self.retriever.retrieve(question, top_k)
-        return self.citer.finalize(self.answerer.draft(question, evidence))
+        return self.citer.finalize(self.answerer.draft(evidence))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from citedqa.embedder import Embedder
-from citedqa.models import RetrievedChunk
 from citedqa.store import Store
+from service.answerers.base import Evidence
 from service.texts import DocumentTexts
 
 
@@ -16,10 +16,10 @@ class Retriever:
         self._store = store
         self._texts = texts
 
-    def retrieve(self, question: str, top_k: int) -> list[RetrievedChunk]:
+    def retrieve(self, question: str, top_k: int) -> Evidence:
         """The `top_k` chunks most similar to the question, best first."""
         vector = self._embedder.encode([question])[0]
         # A few extra hits cover chunks of a version being replaced, which are skipped.
         hits = self._store.query(vector, top_k + 4)
         current = [h for h in hits if self._texts.get(h.doc_id, h.doc_hash) is not None]
-        return current[:top_k]
+        return Evidence(question=question, vector=vector, chunks=current[:top_k])

@@ -61,7 +61,8 @@ def test_leftovers_of_an_interrupted_run_are_cleaned(settings: Settings) -> None
     indexer = make_indexer(settings, embedder, store)
     doc = parse_document("000_9d67144c47e7efac", b"Edited text that never got committed.")
     orphans = indexer.chunker.split(doc)
-    store.write_chunks(orphans, {doc.doc_id: doc.title}, embedder.encode([c.text for c in orphans]))
+    vectors = embedder.encode([c.text for c in orphans])
+    store.write_chunks(orphans, {doc.doc_id: doc.title}, vectors, [v[None, :] for v in vectors])
     assert store_state(settings) != expected
     summary = ingest_path(settings, SEEDS, show_progress=False)
     assert summary.chunks_removed == len(orphans)

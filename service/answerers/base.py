@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from citedqa.models import RetrievedChunk
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What retrieval found for a question: ranked chunks, and the question's vector."""
+
+    question: str
+    vector: np.ndarray
+    chunks: list[RetrievedChunk]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +44,11 @@ class Draft:
 
 
 class Answerer(Protocol):
-    """Turns a question and retrieved evidence into claims, each backed by quotes."""
+    """Turns retrieved evidence into claims, each backed by quotes."""
 
     name: str
+    model: str
 
-    def draft(self, question: str, evidence: list[RetrievedChunk]) -> Draft:
-        """Answer from `evidence` only; return an empty Draft when it does not answer."""
+    def draft(self, evidence: Evidence) -> Draft:
+        """Answer from the evidence only; return an empty Draft when it does not answer."""
         ...
