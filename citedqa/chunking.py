@@ -90,6 +90,11 @@ class Chunker:
     def _make(doc: Document, doc_hash: str, window: list[tuple[int, int, int]]) -> Chunk:
         start, end = window[0][0], window[-1][1]
         sentences = tuple((u[0], u[1]) for u in window)
-        return Chunk(sentences=sentences, 
-            doc_id=doc.doc_id, doc_hash=doc_hash, start=start, end=end, text=doc.text[start:end]
+        return Chunk(
+            sentences=sentences,
+            doc_id=doc.doc_id,
+            doc_hash=doc_hash,
+            start=start,
+            end=end,
+            text=doc.text[start:end],
         )

@@ -1,28 +1,30 @@
-"""Files to `Document`s: decoding, canonical text, ids and titles."""
+"""Files to `Document`s: extraction, cleaning, canonical text, ids, titles and metadata."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from citedqa.errors import InvalidInputError
+from citedqa.cleaning import byline_metadata, remove_boilerplate
+from citedqa.errors import InvalidInputError, TooLargeError
+from citedqa.formats import PAGE_BREAK, SUPPORTED_SUFFIXES, decode_text, extract
 from citedqa.models import Document
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md"})
+__all__ = ["SUPPORTED_SUFFIXES", "canonical_text", "doc_id_for", "load_document", "parse_document"]
+
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_SAFE_ID = re.compile(r"^[\w.,()+-]+(/[\w.,()+-]+)*$")
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces off each line, runs of blank lines cut to one, no blank ends."""
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
 
 
 def canonical_text(raw: bytes) -> str:
-    """UTF-8 decoded (BOM stripped), newlines normalised to \\n, tidied whitespace."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"not valid UTF-8 (byte {exc.start})") from None
-    if "\x00" in text:
-        raise InvalidInputError("looks binary (contains NUL bytes)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
+    """The canonical text of a plain-text file's bytes (decoded, cleaned, tidied)."""
+    return tidy(remove_boilerplate(decode_text(raw)))
 
 
 def title_of(text: str) -> str:
@@ -35,19 +37,48 @@ def doc_id_for(path: Path, root: Path) -> str:
     return path.relative_to(root).with_suffix("").as_posix()
 
 
-def load_document(path: Path, root: Path) -> Document:
+def check_doc_id(doc_id: str) -> str:
+    """A doc_id usable in URLs and ids: letters, digits, `._,()+-`, `/` between parts."""
+    if not doc_id or len(doc_id) > 200 or not _SAFE_ID.match(doc_id) or ".." in doc_id.split("/"):
+        raise InvalidInputError(f"unusable document name {doc_id!r}: use letters, digits and ._-")
+    return doc_id
+
+
+def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Document:
     """Read one file into a Document, or raise InvalidInputError saying why not."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise InvalidInputError(
-            f"unsupported file type {path.suffix or '(none)'!r} (use {allowed})"
-        )
-    return parse_document(doc_id_for(path, root), path.read_bytes())
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise TooLargeError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    return parse_document(doc_id_for(path, root), path.suffix, path.read_bytes())
 
 
-def parse_document(doc_id: str, raw: bytes) -> Document:
-    """Bytes of a supported file into a Document with canonical text."""
-    text = canonical_text(raw)
+def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:
+    """Bytes of a supported file into a Document with canonical text and metadata."""
+    check_doc_id(doc_id)
+    extracted = extract(suffix, raw)
+    pages: tuple[tuple[int, int, int], ...] = ()
+    if extracted.pages is None:
+        text = tidy(remove_boilerplate(extracted.text))
+    else:
+        text, pages = _join_pages([tidy(remove_boilerplate(p)) for p in extracted.pages])
     if not text.strip():
         raise InvalidInputError("empty document (no text after cleaning)")
-    return Document(doc_id=doc_id, text=text, title=title_of(text))
+    metadata = {**byline_metadata(text), **extracted.metadata}
+    title = metadata.pop("title", "") or title_of(text)
+    return Document(doc_id=doc_id, text=text, title=title, metadata=metadata, pages=pages)
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+    """Pages joined by a blank line, with each non-empty page's (start, end, number)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    offset = 0
+    for number, page in enumerate(pages, start=1):
+        if not page:
+            continue
+        if parts:
+            offset += len(PAGE_BREAK)
+        parts.append(page)
+        spans.append((offset, offset + len(page), number))
+        offset += len(page)
+    return PAGE_BREAK.join(parts), tuple(spans)

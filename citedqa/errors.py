@@ -28,6 +28,20 @@ class InvalidInputError(CitedQAError):
     title = "Invalid input"
 
 
+class UnsupportedTypeError(InvalidInputError):
+    """A file of a type citedqa cannot read."""
+
+    status_code = 415
+    title = "Unsupported media type"
+
+
+class TooLargeError(InvalidInputError):
+    """A file or request over the configured size limit."""
+
+    status_code = 413
+    title = "Too large"
+
+
 class NotFoundError(CitedQAError):
     """The requested thing does not exist."""
 
@@ -40,6 +54,20 @@ class StoreUnavailableError(CitedQAError):
 
     status_code = 503
     title = "Store unavailable"
+
+
+class LLMUnavailableError(CitedQAError):
+    """The answering LLM cannot be reached or failed; the message never holds credentials."""
+
+    status_code = 503
+    title = "LLM unavailable"
+
+
+class LLMTimeoutError(LLMUnavailableError):
+    """The answering LLM did not reply in time."""
+
+    status_code = 504
+    title = "LLM timeout"
 
 
 class EmbedderMismatchError(CitedQAError):

@@ -4,6 +4,7 @@ The order makes a replace safe without transactions: new chunks are written firs
 ids differ from the old version's), then the manifest switches to them, then whatever
 else is stored for the document is deleted. A run killed at any point leaves either the
 old or the new version active, and the next run converges to exactly the new chunk set.
+Readers only use chunks whose document hash is the manifest's (see service.texts).
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from citedqa.chunking import Chunker
+from citedqa.duplicates import MIN_ALIGNED, DuplicateIndex, alignment, signature
 from citedqa.embedder import Embedder
 from citedqa.models import Document
-from citedqa.store import Store
+from citedqa.store import ManifestEntry, Store
 
 Status = Literal["added", "updated", "unchanged"]
 
@@ -28,6 +32,7 @@ class DocOutcome:
     chunks: int
     chunks_written: int
     chunks_removed: int
+    duplicate_of: str | None = None
 
 
 class Indexer:
@@ -37,10 +42,16 @@ class Indexer:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
+        self._manifest: dict[str, ManifestEntry] = store.manifest()
+        self._duplicates = DuplicateIndex({d: e.signature for d, e in self._manifest.items()})
+
+    def known(self) -> set[str]:
+        """doc_ids in the manifest."""
+        return set(self._manifest)
 
     def index(self, doc: Document) -> DocOutcome:
         """Make `doc` the active version in the store; a no-op when it is already."""
-        current = self.store.manifest([doc.doc_id]).get(doc.doc_id)
+        current = self._manifest.get(doc.doc_id)
         stored = self.store.stored_chunk_ids(doc.doc_id)
         if (
             current is not None
@@ -49,21 +60,46 @@ class Indexer:
         ):
             stale = stored - set(current.chunk_ids)
             self.store.delete_chunks(stale)  # leftovers of a run killed after its switch
-            return DocOutcome(doc.doc_id, "unchanged", len(current.chunk_ids), 0, len(stale))
+            n = len(current.chunk_ids)
+            return DocOutcome(doc.doc_id, "unchanged", n, 0, len(stale), current.duplicate_of)
         chunks = self.chunker.split(doc)
         ids = [c.chunk_id for c in chunks]
-        missing = [c for c in chunks if c.chunk_id not in stored]
         vectors, sentence_vectors = self.embedder.encode_with_spans(
-            [c.text for c in missing],
-            [[(s - c.start, e - c.start) for s, e in c.sentences] for c in missing],
+            [c.text for c in chunks],
+            [[(s - c.start, e - c.start) for s, e in c.sentences] for c in chunks],
         )
-        self.store.write_chunks(missing, {doc.doc_id: doc.title}, vectors, sentence_vectors)
-        self.store.commit_document(doc, ids, self.chunker.config_id)
+        self.store.write_chunks(doc, chunks, vectors, sentence_vectors)
+        packed = signature(doc.text)
+        original = self._original_of(doc.doc_id, packed, sentence_vectors)
+        self.store.commit_document(doc, ids, self.chunker.config_id, original, packed)
+        self._manifest[doc.doc_id] = self.store.manifest([doc.doc_id])[doc.doc_id]
+        self._duplicates.add(doc.doc_id, packed)
         stale = stored - set(ids)
         self.store.delete_chunks(stale)
         status: Status = "added" if current is None else "updated"
-        return DocOutcome(doc.doc_id, status, len(chunks), len(missing), len(stale))
+        return DocOutcome(doc.doc_id, status, len(chunks), len(chunks), len(stale), original)
 
     def remove(self, doc_id: str) -> int:
         """Remove a document and its chunks; returns the number of chunks removed."""
-        return self.store.remove_document(doc_id)
+        removed = self.store.remove_document(doc_id)
+        self._manifest.pop(doc_id, None)
+        self._duplicates.discard(doc_id)
+        for other in [e for e in self._manifest.values() if e.duplicate_of == doc_id]:
+            self.store.set_duplicate_of(other.doc_id, None)
+            self._manifest[other.doc_id] = self.store.manifest([other.doc_id])[other.doc_id]
+        return removed
+
+    def _original_of(
+        self, doc_id: str, packed: str, sentence_vectors: list[np.ndarray]
+    ) -> str | None:
+        """The earlier document this one nearly duplicates, if any (followed to its root)."""
+        mine = np.vstack(sentence_vectors) if sentence_vectors else np.zeros((0, 1))
+        best, best_score = None, MIN_ALIGNED
+        for candidate in self._duplicates.candidates(doc_id, packed):
+            score = alignment(mine, self.store.sentence_vectors(candidate))
+            if score >= best_score:
+                best, best_score = candidate, score
+        if best is None:
+            return None
+        root = self._manifest.get(best)
+        return root.duplicate_of if root is not None and root.duplicate_of else best

@@ -18,12 +18,17 @@ def content_hash(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A source document: its canonical text is what every offset indexes into."""
+    """A source document: its canonical text is what every offset indexes into.
+
+    `metadata` holds what the source states (outlet, author, date); `pages` the
+    (start, end, page number) of each page of a PDF.
+    """
 
     doc_id: str
     text: str
     title: str
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    pages: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -66,6 +71,8 @@ class RetrievedChunk:
     score: float
     sentences: tuple[Span, ...] = ()
     sentence_vectors: np.ndarray | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)  # outlet, author, date, page
+    also_reported_by: tuple[str, ...] = ()  # near-duplicate documents with the same passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,8 @@ class Citation:
     start: int
     end: int
     score: float
+    metadata: dict[str, Any] = field(default_factory=dict)  # outlet, author, date, page
+    also_reported_by: tuple[str, ...] = ()  # doc_ids of near-duplicates saying the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +97,5 @@ class Answer:
     text: str
     refused: bool
     citations: list[Citation]
+    answerer: str = ""  # the backend that produced it (`CITEDQA_LLM`, or extractive on fallback)
+    model: str = ""  # the model that backend ran

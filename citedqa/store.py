@@ -2,15 +2,18 @@
 
 Two collections: `<name>` holds chunk vectors (cosine space, tagged with the embedder that
 made them); `<name>-docs` is the manifest: one record per document with its canonical
-text, content hash and active chunk ids. Chroma never embeds anything itself.
+text, content hash, active chunk ids and metadata. Chroma never embeds anything itself.
+Every change bumps a generation token in the chunk collection's metadata, so processes
+holding derived state (a BM25 index, caches) notice another process's writes.
 """
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-import base64
+from dataclasses import dataclass, field
 from typing import Any
 
 import chromadb
@@ -24,6 +27,7 @@ from citedqa.settings import Settings
 # The manifest collection stores no meaningful vectors, but Chroma requires one per record
 # (without it, it would try to embed with its default model, which needs a download).
 _PLACEHOLDER_VECTOR = [1.0]
+DOC_FIELDS = ("outlet", "author", "date", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,9 @@ class ManifestEntry:
     content_hash: str
     chunk_ids: tuple[str, ...]
     chunker: str
+    metadata: dict[str, str] = field(default_factory=dict)  # outlet, author, date, source
+    duplicate_of: str | None = None
+    signature: str = ""  # near-duplicate fingerprint (see citedqa.duplicates)
 
 
 @contextmanager
@@ -65,6 +72,7 @@ class Store:
     def __init__(self, client: Any, name: str, embedder_id: str) -> None:
         self.name = name
         self.embedder_id = embedder_id
+        self._client = client
         with _store_errors("open the collection"):
             self._chunks = client.get_or_create_collection(
                 name,
@@ -82,14 +90,27 @@ class Store:
                 f"`python -m ingest`), or delete the data directory and ingest again."
             )
 
+    # --- generation -----------------------------------------------------------------------
+
+    def generation(self) -> str:
+        """A token that changes whenever any process changes the collection."""
+        with _store_errors("read the generation"):
+            meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
+        return str(meta.get("generation", ""))
+
+    def _bump(self) -> None:
+        with _store_errors("bump the generation"):
+            self._chunks.modify(
+                metadata={"embedder": self.embedder_id, "generation": uuid.uuid4().hex}
+            )
+
     # --- manifest -------------------------------------------------------------------------
 
     def manifest(self, doc_ids: Sequence[str] | None = None) -> dict[str, ManifestEntry]:
         """Manifest entries by doc_id (all of them when `doc_ids` is None)."""
+        ids = list(doc_ids) if doc_ids is not None else None
         with _store_errors("read the manifest"):
-            got = self._docs.get(
-                ids=list(doc_ids) if doc_ids is not None else None, include=["metadatas"]
-            )
+            got = self._docs.get(ids=ids, include=["metadatas"])
         return {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def document(self, doc_id: str) -> tuple[ManifestEntry, str]:
@@ -100,13 +121,23 @@ class Store:
             raise NotFoundError(f"no document with doc_id {doc_id!r}")
         return _entry(doc_id, got["metadatas"][0]), got["documents"][0]
 
-    def commit_document(self, doc: Document, chunk_ids: Sequence[str], chunker: str) -> None:
+    def commit_document(
+        self,
+        doc: Document,
+        chunk_ids: Sequence[str],
+        chunker: str,
+        duplicate_of: str | None = None,
+        signature: str = "",
+    ) -> None:
         """Point the manifest at a document version whose chunks are already written."""
-        meta = {
+        meta: dict[str, Any] = {
             "title": doc.title,
             "content_hash": doc.content_hash,
             "chunk_ids": list(chunk_ids) or [""],
             "chunker": chunker,
+            "duplicate_of": duplicate_of or "",
+            "signature": signature,
+            **{k: str(v) for k, v in doc.metadata.items() if k in DOC_FIELDS and v},
         }
         with _store_errors("update the manifest"):
             self._docs.upsert(
@@ -115,6 +146,13 @@ class Store:
                 metadatas=[meta],
                 embeddings=[_PLACEHOLDER_VECTOR],
             )
+        self._bump()
+
+    def set_duplicate_of(self, doc_id: str, duplicate_of: str | None) -> None:
+        """Record (or clear) which document `doc_id` is a near-duplicate of."""
+        with _store_errors("update the manifest"):
+            self._docs.update(ids=[doc_id], metadatas=[{"duplicate_of": duplicate_of or ""}])
+        self._bump()
 
     def remove_document(self, doc_id: str) -> int:
         """Drop a document from the manifest, then its chunks; returns chunks removed."""
@@ -122,31 +160,35 @@ class Store:
             self._docs.delete(ids=[doc_id])
         stored = self.stored_chunk_ids(doc_id)
         self.delete_chunks(stored)
+        self._bump()
         return len(stored)
 
     # --- chunks ---------------------------------------------------------------------------
 
     def write_chunks(
         self,
+        doc: Document,
         chunks: Sequence[Chunk],
-        titles: dict[str, str],
         vectors: np.ndarray,
         sentence_vectors: Sequence[np.ndarray],
     ) -> None:
-        """Upsert chunks with their vectors (ids are deterministic, so this is idempotent).
+        """Upsert chunks of `doc` with their vectors (ids are deterministic: idempotent).
 
         Each chunk's sentence spans and sentence vectors ride along in its metadata, so a
         search returns them with the chunk at no extra cost.
         """
         if not chunks:
             return
+        shared = {k: str(v) for k, v in doc.metadata.items() if k in DOC_FIELDS and v}
         metadatas = [
             {
                 "doc_id": c.doc_id,
                 "doc_hash": c.doc_hash,
                 "start": c.start,
                 "end": c.end,
-                "title": titles.get(c.doc_id, ""),
+                "title": doc.title,
+                **shared,
+                **({"pages": pages} if (pages := _pages_in(doc, c.start, c.end)) else {}),
                 "sentences": [offset for span in c.sentences for offset in span],
                 "sentence_vectors": _pack(sv),
             }
@@ -166,6 +208,24 @@ class Store:
         with _store_errors("list chunks"):
             return set(self._chunks.get(where=where, include=[])["ids"])
 
+    def sentence_vectors(self, doc_id: str) -> np.ndarray:
+        """Vectors of every stored sentence of one document, stacked."""
+        with _store_errors("read sentence vectors"):
+            got = self._chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
+        parts = [
+            v
+            for m in got["metadatas"]
+            if (v := _unpack(m.get("sentence_vectors", ""), len(m.get("sentences", [])) // 2))
+            is not None
+        ]
+        return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+
+    def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """Ids, texts and metadata of every stored chunk (for building a lexical index)."""
+        with _store_errors("read chunks"):
+            got = self._chunks.get(include=["documents", "metadatas"])
+        return got["ids"], got["documents"], got["metadatas"]
+
     def delete_chunks(self, chunk_ids: Sequence[str] | set[str]) -> None:
         """Delete chunks by id (no-op for none)."""
         if chunk_ids:
@@ -177,28 +237,20 @@ class Store:
         with _store_errors("count chunks"):
             return self._chunks.count()
 
-    def query(self, vector: np.ndarray, k: int) -> list[RetrievedChunk]:
-        """The `k` nearest chunks to a unit vector, best first."""
+    def query(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[RetrievedChunk]:
+        """The `k` nearest chunks to a unit vector, best first, optionally filtered."""
         with _store_errors("search"):
             got = self._chunks.query(
                 query_embeddings=[vector],
                 n_results=k,
+                where=where,
                 include=["documents", "metadatas", "distances"],
             )
         return [
-            RetrievedChunk(
-                chunk_id=cid,
-                doc_id=m["doc_id"],
-                doc_hash=m["doc_hash"],
-                title=m.get("title", ""),
-                text=text,
-                start=m["start"],
-                end=m["end"],
-                score=1.0 - float(dist),
-                sentences=(spans := _pairs(m.get("sentences", []))),
-                sentence_vectors=_unpack(m.get("sentence_vectors", ""), len(spans)),
-            )
-            for cid, text, m, dist in zip(
+            retrieved_chunk(cid, text, meta, 1.0 - float(dist))
+            for cid, text, meta, dist in zip(
                 got["ids"][0],
                 got["documents"][0],
                 got["metadatas"][0],
@@ -207,9 +259,56 @@ class Store:
             )
         ]
 
-    def heartbeat(self) -> None:
-        """Raise StoreUnavailableError unless the store answers."""
-        self.count_chunks()
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
+        """Chunks by id (score 0) with their vectors, for results found by another index."""
+        if not chunk_ids:
+            return {}
+        with _store_errors("read chunks"):
+            got = self._chunks.get(
+                ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"]
+            )
+        embeddings = got["embeddings"]
+        return {
+            cid: (retrieved_chunk(cid, text, meta, 0.0), np.asarray(vec, dtype=np.float32))
+            for cid, text, meta, vec in zip(
+                got["ids"], got["documents"], got["metadatas"], embeddings, strict=True
+            )
+        }
+
+
+def retrieved_chunk(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> RetrievedChunk:
+    """A RetrievedChunk from a stored record."""
+    spans = _pairs(meta.get("sentences", []))
+    return RetrievedChunk(
+        chunk_id=chunk_id,
+        doc_id=meta["doc_id"],
+        doc_hash=meta["doc_hash"],
+        title=meta.get("title", ""),
+        text=text,
+        start=meta["start"],
+        end=meta["end"],
+        score=score,
+        sentences=spans,
+        sentence_vectors=_unpack(meta.get("sentence_vectors", ""), len(spans)),
+        metadata={k: meta[k] for k in DOC_FIELDS if k in meta}
+        | ({"pages": _triples(meta["pages"])} if "pages" in meta else {}),
+    )
+
+
+def _pages_in(doc: Document, start: int, end: int) -> list[int]:
+    """(start, end, number) of the PDF pages a span touches, flattened for Chroma."""
+    return [x for s, e, n in doc.pages if s < end and e > start for x in (s, e, n)]
+
+
+def _triples(flat: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
+    return tuple(
+        (int(flat[i]), int(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat) - 2, 3)
+    )
+
+
+def page_at(metadata: dict[str, Any], offset: int) -> int | None:
+    """The PDF page holding `offset`, from a retrieved chunk's metadata."""
+    return next((n for s, e, n in metadata.get("pages", ()) if s <= offset < e), None)
 
 
 def _entry(doc_id: str, meta: dict[str, Any]) -> ManifestEntry:
@@ -219,6 +318,9 @@ def _entry(doc_id: str, meta: dict[str, Any]) -> ManifestEntry:
         content_hash=str(meta.get("content_hash", "")),
         chunk_ids=tuple(c for c in meta.get("chunk_ids", []) if c),
         chunker=str(meta.get("chunker", "")),
+        metadata={k: str(meta[k]) for k in DOC_FIELDS if meta.get(k)},
+        duplicate_of=str(meta.get("duplicate_of") or "") or None,
+        signature=str(meta.get("signature", "")),
     )
 
 

@@ -25,8 +25,23 @@ def stopwords() -> frozenset[str]:
     path = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords/english"
     words = set(path.read_text(encoding="utf-8").split())
     # Words that shape a question rather than name what it is about.
-    extra = {"also", "would", "could", "said", "say", "says", "told", "tell", "many", "much",
-             "kind", "sort", "type", "according", "whose"}
+    extra = {
+        "also",
+        "would",
+        "could",
+        "said",
+        "say",
+        "says",
+        "told",
+        "tell",
+        "many",
+        "much",
+        "kind",
+        "sort",
+        "type",
+        "according",
+        "whose",
+    }
     return frozenset(words | extra)
 
 

@@ -14,11 +14,14 @@ from ingest.job import ingest_path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     parser.add_argument("path", nargs="?", default="seeds", type=Path, help="folder or file")
+    parser.add_argument(
+        "--sync", action="store_true", help="also remove documents no longer under PATH"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        summary = ingest_path(settings, args.path, show_progress=not args.quiet)
+        summary = ingest_path(settings, args.path, show_progress=not args.quiet, sync=args.sync)
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

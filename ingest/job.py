@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from citedqa.components import make_embedder, make_indexer, open_store
-from citedqa.documents import load_document
+from citedqa.documents import doc_id_for, load_document
 from citedqa.errors import InvalidInputError
 from citedqa.settings import Settings
 
@@ -19,10 +19,11 @@ from citedqa.settings import Settings
 class IngestSummary:
     """Counts of one ingest run."""
 
-    documents: Counter[str] = field(default_factory=Counter)  # added/updated/unchanged/failed
+    documents: Counter[str] = field(default_factory=Counter)  # added/updated/unchanged/...
     chunks_written: int = 0
     chunks_unchanged: int = 0
     chunks_removed: int = 0
+    duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> duplicate of
     seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)  # path -> reason
 
@@ -31,10 +32,12 @@ class IngestSummary:
         docs = self.documents
         rate = self.chunks_written / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"{sum(docs.values())} documents ({docs['added']} added, {docs['updated']} updated, "
-            f"{docs['unchanged']} unchanged, {docs['failed']} failed); chunks: "
-            f"{self.chunks_written} added, {self.chunks_unchanged} unchanged, "
-            f"{self.chunks_removed} removed; {self.seconds:.1f}s ({rate:.1f} chunks/s)"
+            f"{docs['added'] + docs['updated'] + docs['unchanged'] + docs['failed']} documents "
+            f"({docs['added']} added, {docs['updated']} updated, {docs['unchanged']} unchanged, "
+            f"{docs['failed']} failed, {docs['removed']} removed, "
+            f"{len(self.duplicates)} near-duplicates); chunks: {self.chunks_written} added, "
+            f"{self.chunks_unchanged} unchanged, {self.chunks_removed} removed; "
+            f"{self.seconds:.1f}s ({rate:.1f} chunks/s)"
         )
 
 
@@ -49,8 +52,10 @@ def discover(root: Path) -> list[Path]:
     )
 
 
-def ingest_path(settings: Settings, root: Path, show_progress: bool = True) -> IngestSummary:
-    """Index every file under `root` into the configured store; bad files are reported."""
+def ingest_path(
+    settings: Settings, root: Path, show_progress: bool = True, sync: bool = False
+) -> IngestSummary:
+    """Index every file under `root`; with `sync`, also remove documents no longer there."""
     root = root.resolve()
     if not root.exists():
         raise InvalidInputError(f"{root} does not exist")
@@ -60,21 +65,31 @@ def ingest_path(settings: Settings, root: Path, show_progress: bool = True) -> I
     indexer = make_indexer(settings, embedder, open_store(settings, embedder))
     summary = IngestSummary()
     paths = discover(root)
+    seen: set[str] = set()
     with tqdm(paths, unit="doc", desc="ingest", disable=not show_progress) as bar:
         for path in bar:
+            name = str(path.relative_to(base))
+            seen.add(doc_id_for(path, base))
             try:
-                doc = load_document(path, base)
+                doc = load_document(path, base, settings.max_file_bytes)
             except (InvalidInputError, OSError) as exc:
                 reason = exc.message if isinstance(exc, InvalidInputError) else str(exc)
-                summary.failures[str(path.relative_to(base))] = reason
+                summary.failures[name] = reason
                 summary.documents["failed"] += 1
-                bar.write(f"skipped {path.relative_to(base)}: {reason}")
+                bar.write(f"skipped {name}: {reason}")
                 continue
             outcome = indexer.index(doc)
             summary.documents[outcome.status] += 1
             summary.chunks_written += outcome.chunks_written
             summary.chunks_unchanged += outcome.chunks - outcome.chunks_written
             summary.chunks_removed += outcome.chunks_removed
+            if outcome.duplicate_of:
+                summary.duplicates[outcome.doc_id] = outcome.duplicate_of
             bar.set_postfix(chunks=summary.chunks_written)
+    if sync:
+        # A file that failed to load still exists: keep its last good version.
+        for doc_id in sorted(indexer.known() - seen):
+            summary.chunks_removed += indexer.remove(doc_id)
+            summary.documents["removed"] += 1
     summary.seconds = time.perf_counter() - started
     return summary

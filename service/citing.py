@@ -1,24 +1,40 @@
-"""From a draft to an answer: every quote checked against the document, markers numbered."""
+"""From a draft to an answer: every quote checked against the document and against its
+sentence (service/support.py), markers numbered per sentence."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from citedqa.models import Answer, Citation
+from citedqa.store import page_at
 from service.answerers.base import Draft, Quote
+from service.support import SupportJudge
 from service.texts import DocumentTexts
 
 REFUSAL = "The documents do not contain an answer to this question."
 
 
-def refusal() -> Answer:
+def refusal(answerer: str = "", model: str = "") -> Answer:
     """The fixed answer for a question the documents do not answer."""
-    return Answer(text=REFUSAL, refused=True, citations=[])
+    return Answer(text=REFUSAL, refused=True, citations=[], answerer=answerer, model=model)
+
+
+def _citation_metadata(chunk_metadata: dict[str, Any], offset: int) -> dict[str, Any]:
+    """The chunk's source metadata, with the PDF page of the quote itself."""
+    meta = {k: v for k, v in chunk_metadata.items() if k != "pages"}
+    page = page_at(chunk_metadata, offset)
+    return meta | ({"page": page} if page is not None else {})
 
 
 class Citer:
-    """Verifies quotes at the source and renders `sentence [n]` answers."""
+    """Verifies quotes at the source and renders `sentence [n]` answers.
 
-    def __init__(self, texts: DocumentTexts) -> None:
+    With a `judge`, a quote must also support the sentence it is attached to.
+    """
+
+    def __init__(self, texts: DocumentTexts, judge: SupportJudge | None = None) -> None:
         self._texts = texts
+        self._judge = judge
 
     def verify(self, quote: Quote) -> Citation | None:
         """A Citation when the quote is verbatim at its offsets in the current document."""
@@ -41,6 +57,8 @@ class Citer:
             start=quote.start,
             end=quote.end,
             score=chunk.score,
+            metadata=_citation_metadata(chunk.metadata, quote.start),
+            also_reported_by=chunk.also_reported_by,
         )
 
     def finalize(self, draft: Draft) -> Answer:
@@ -50,10 +68,7 @@ class Citer:
         sentences: list[str] = []
         for claim in draft.claims:
             markers: list[int] = []
-            for quote in claim.quotes:
-                citation = self.verify(quote)
-                if citation is None:
-                    continue
+            for citation in self._supporting(claim.text, claim.quotes):
                 key = (citation.doc_id, citation.start, citation.end)
                 if key not in index:
                     citations.append(citation)
@@ -63,5 +78,23 @@ class Citer:
             if markers:
                 sentences.append(claim.text.strip() + " " + "".join(f"[{n}]" for n in markers))
         if not sentences:
-            return refusal()
-        return Answer(text=" ".join(sentences), refused=False, citations=citations)
+            return refusal(draft.answerer, draft.model)
+        return Answer(
+            text=" ".join(sentences),
+            refused=False,
+            citations=citations,
+            answerer=draft.answerer,
+            model=draft.model,
+        )
+
+    def _supporting(self, claim: str, quotes: list[Quote]) -> list[Citation]:
+        """The claim's quotes that are verbatim in their document and support it."""
+        verified: dict[tuple[str, int, int], Citation] = {}
+        for quote in quotes:
+            citation = self.verify(quote)
+            if citation is not None:
+                verified.setdefault((citation.doc_id, citation.start, citation.end), citation)
+        found = list(verified.values())
+        if self._judge is None or not found:
+            return found
+        return [found[i] for i in sorted(self._judge.select(claim, [c.quote for c in found]))]

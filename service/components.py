@@ -7,14 +7,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from citedqa.components import make_embedder, open_store
+from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.answerers import make_answerer
+from service.answerers import make_answerer, pin_threads
 from service.citing import Citer
+from service.lexical import LexicalIndex
+from service.library import DocumentLibrary
 from service.qa import QAService
 from service.retrieval import Retriever
+from service.support import SupportJudge
 from service.texts import DocumentTexts
 
 
@@ -27,14 +30,23 @@ class Components:
     store: Store
     texts: DocumentTexts
     qa: QAService
+    library: DocumentLibrary
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
+        settings = pin_threads(settings)
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
         texts = DocumentTexts(store)
-        qa = QAService(Retriever(embedder, store, texts), make_answerer(settings), Citer(texts))
-        return cls(settings=settings, embedder=embedder, store=store, texts=texts, qa=qa)
+        lexical = LexicalIndex(store)
+        retriever = Retriever(
+            embedder, store, texts, lexical, settings.rrf_k, settings.bm25_weight
+        )
+        judge = SupportJudge(embedder, settings.min_support_score)
+        qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
+        indexer = make_indexer(settings, embedder, store)
+        library = DocumentLibrary(store, indexer, texts, lexical, settings)
+        return cls(settings, embedder, store, texts, qa, library)
 
 
 def _components(request: Request) -> Components:
@@ -49,6 +61,10 @@ def _store(request: Request) -> Store:
     return _components(request).store
 
 
+def _library(request: Request) -> DocumentLibrary:
+    return _components(request).library
+
+
 def _settings(request: Request) -> Settings:
     return _components(request).settings
 
@@ -56,4 +72,5 @@ def _settings(request: Request) -> Settings:
 ComponentsDep = Annotated[Components, Depends(_components)]
 QADep = Annotated[QAService, Depends(_qa)]
 StoreDep = Annotated[Store, Depends(_store)]
+LibraryDep = Annotated[DocumentLibrary, Depends(_library)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from citedqa.models import Answer, RetrievedChunk
+from citedqa.settings import RetrievalMode
 from service.answerers import Answerer
 from service.citing import Citer
-from service.retrieval import Retriever
+from service.retrieval import Filters, Retriever
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question and how to search for it."""
+
+    question: str
+    top_k: int
+    mode: RetrievalMode = "hybrid"
+    filters: Filters = field(default_factory=Filters)
 
 
 class QAService:
@@ -16,11 +29,11 @@ class QAService:
         self.answerer = answerer
         self.citer = citer
 
-    def retrieve(self, question: str, top_k: int) -> list[RetrievedChunk]:
+    def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
-        return self.retriever.retrieve(question, top_k).chunks
+        return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters).chunks
 
-    def answer(self, question: str, top_k: int) -> Answer:
+    def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
-        evidence = self.retriever.retrieve(question, top_k)
+        evidence = self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
         return self.citer.finalize(self.answerer.draft(evidence))

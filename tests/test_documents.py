@@ -25,13 +25,13 @@ def test_title_is_first_non_empty_line() -> None:
     [
         (b"", "empty"),
         (b"  \n\n ", "empty"),
-        (b"\xff\xfe\x00broken", "UTF-8"),
+        (b"\xff\xfebroken", "UTF-8"),
         (b"abc\x00def", "binary"),
     ],
 )
 def test_bad_bytes_are_rejected_with_a_reason(raw: bytes, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
-        parse_document("x", raw)
+        parse_document("x", ".txt", raw)
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:

@@ -59,10 +59,10 @@ def test_leftovers_of_an_interrupted_run_are_cleaned(settings: Settings) -> None
     embedder = make_embedder(settings)
     store = open_store(settings, embedder)
     indexer = make_indexer(settings, embedder, store)
-    doc = parse_document("000_9d67144c47e7efac", b"Edited text that never got committed.")
+    doc = parse_document("000_9d67144c47e7efac", ".txt", b"Edited text that never got committed.")
     orphans = indexer.chunker.split(doc)
     vectors = embedder.encode([c.text for c in orphans])
-    store.write_chunks(orphans, {doc.doc_id: doc.title}, vectors, [v[None, :] for v in vectors])
+    store.write_chunks(doc, orphans, vectors, [v[None, :] for v in vectors])
     assert store_state(settings) != expected
     summary = ingest_path(settings, SEEDS, show_progress=False)
     assert summary.chunks_removed == len(orphans)

@@ -4,21 +4,37 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from citedqa.settings import Settings
 from service.components import QADep, SettingsDep
 from service.problems import responses
+from service.qa import Ask
+from service.retrieval import Filters
 from service.schemas import ChunkOut, QueryRequest, QueryResponse, RetrieveResponse
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
 
-@router.post("/query", response_model=QueryResponse, responses=responses(422, 503))
+def ask_of(body: QueryRequest, settings: Settings) -> Ask:
+    """The service-level question for a request, defaults filled from settings."""
+    filters = Filters(
+        doc_ids=tuple(body.doc_ids or ()), metadata=tuple(sorted((body.filters or {}).items()))
+    )
+    return Ask(
+        question=body.question,
+        top_k=body.top_k or settings.top_k,
+        mode=body.retrieval or settings.retrieval,
+        filters=filters,
+    )
+
+
+@router.post("/query", response_model=QueryResponse, responses=responses(422, 503, 504))
 def query(body: QueryRequest, qa: QADep, settings: SettingsDep) -> QueryResponse:
     """Answer a question from the documents, citing a verbatim quote for every sentence."""
-    return QueryResponse.of(qa.answer(body.question, body.top_k or settings.top_k))
+    return QueryResponse.of(qa.answer(ask_of(body, settings)))
 
 
 @router.post("/retrieve", response_model=RetrieveResponse, responses=responses(422, 503))
 def retrieve(body: QueryRequest, qa: QADep, settings: SettingsDep) -> RetrieveResponse:
     """The ranked chunks the answerer would see for this question."""
-    chunks = qa.retrieve(body.question, body.top_k or settings.top_k)
+    chunks = qa.retrieve(ask_of(body, settings))
     return RetrieveResponse(chunks=[ChunkOut.of(c) for c in chunks])

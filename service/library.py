@@ -1,0 +1,137 @@
+"""The document collection as the API sees it: list, read, upload, delete."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from citedqa.documents import parse_document
+from citedqa.errors import InvalidInputError, TooLargeError
+from citedqa.indexer import DocOutcome, Indexer
+from citedqa.models import Document
+from citedqa.settings import Settings
+from citedqa.store import ManifestEntry, Store
+from service.lexical import LexicalIndex
+from service.texts import DocumentTexts
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing and the cursor of the next (None at the end)."""
+
+    entries: list[ManifestEntry]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as received: its name and bytes."""
+
+    filename: str
+    content: bytes
+
+
+def encode_cursor(doc_id: str) -> str:
+    """An opaque cursor that resumes a listing after `doc_id`."""
+    return base64.urlsafe_b64encode(doc_id.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """The doc_id a cursor resumes after; a clear error for a forged or broken one."""
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInputError(f"invalid cursor {cursor!r}: pass next_cursor as given") from None
+
+
+class DocumentLibrary:
+    """Reads go to the store; writes go through the indexer, one at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        indexer: Indexer,
+        texts: DocumentTexts,
+        lexical: LexicalIndex,
+        settings: Settings,
+    ) -> None:
+        self._store = store
+        self._indexer = indexer
+        self._texts = texts
+        self._lexical = lexical
+        self._settings = settings
+        self._write_lock = threading.Lock()
+
+    def list(self, limit: int, cursor: str | None, filters: dict[str, str]) -> Page:
+        """Documents by doc_id, `limit` at a time, keeping those whose metadata match."""
+        after = decode_cursor(cursor) if cursor else None
+        entries = sorted(self._store.manifest().values(), key=lambda e: e.doc_id)
+        matching = [
+            e
+            for e in entries
+            if (after is None or e.doc_id > after)
+            and all(_field(e, k) == v for k, v in filters.items())
+        ]
+        page = matching[:limit]
+        more = len(matching) > limit
+        return Page(page, encode_cursor(page[-1].doc_id) if more and page else None)
+
+    def get(self, doc_id: str) -> tuple[ManifestEntry, str]:
+        """A document's manifest entry and canonical text."""
+        return self._store.document(doc_id)
+
+    def upload(self, files: list[Upload]) -> list[DocOutcome]:
+        """Validate every file first (all or nothing), then index them."""
+        if not files:
+            raise InvalidInputError("no files in the upload (send multipart field 'files')")
+        if len(files) > self._settings.max_upload_files:
+            raise InvalidInputError(
+                f"{len(files)} files in one upload; the limit is {self._settings.max_upload_files}"
+            )
+        docs = [self._parse(f) for f in files]
+        ids = [d.doc_id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
+        with self._write_lock:
+            outcomes = [self._indexer.index(doc) for doc in docs]
+        self._changed(ids)
+        return outcomes
+
+    def delete(self, doc_id: str) -> int:
+        """Remove a document and its chunks; NotFoundError when unknown."""
+        self._store.document(doc_id)  # raises NotFoundError
+        with self._write_lock:
+            removed = self._indexer.remove(doc_id)
+        self._changed([doc_id])
+        return removed
+
+    def _parse(self, upload: Upload) -> Document:
+        name = PurePosixPath(upload.filename.replace("\\", "/")).name
+        limit = self._settings.max_file_bytes
+        try:
+            if len(upload.content) > limit:
+                raise TooLargeError(f"{len(upload.content):,} bytes, over the {limit:,}-byte limit")
+            doc = parse_document(
+                PurePosixPath(name).stem, PurePosixPath(name).suffix, upload.content
+            )
+        except InvalidInputError as exc:
+            raise type(exc)(f"{name or '(unnamed file)'}: {exc.message}") from None
+        return Document(
+            doc.doc_id, doc.text, doc.title, {**doc.metadata, "source": name}, doc.pages
+        )
+
+    def _changed(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            self._texts.forget(doc_id)
+        self._lexical.invalidate()
+
+
+def _field(entry: ManifestEntry, key: str) -> str | None:
+    if key == "duplicate_of":
+        return entry.duplicate_of or ""
+    if key == "title":
+        return entry.title
+    return entry.metadata.get(key)

@@ -1,0 +1,34 @@
+"""Request and response bodies of the HTTP API (never storage objects)."""
+
+from service.schemas.common import HealthResponse, Problem
+from service.schemas.documents import (
+    DeleteResponse,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    UploadResponse,
+    UploadResult,
+)
+from service.schemas.questions import (
+    ChunkOut,
+    CitationOut,
+    QueryRequest,
+    QueryResponse,
+    RetrieveResponse,
+)
+
+__all__ = [
+    "ChunkOut",
+    "CitationOut",
+    "DeleteResponse",
+    "DocumentDetail",
+    "DocumentList",
+    "DocumentSummary",
+    "HealthResponse",
+    "Problem",
+    "QueryRequest",
+    "QueryResponse",
+    "RetrieveResponse",
+    "UploadResponse",
+    "UploadResult",
+]
