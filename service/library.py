@@ -42,7 +42,8 @@ def encode_cursor(doc_id: str) -> str:
 def decode_cursor(cursor: str) -> str:
     """The doc_id a cursor resumes after; a clear error for a forged or broken one."""
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidInputError(f"invalid cursor {cursor!r}: pass next_cursor as given") from None
 
