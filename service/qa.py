@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.answerers import Answerer
+from service.answerers.base import Draft, StreamingAnswerer
 from service.citing import Citer
 from service.retrieval import Filters, Retriever
+
+_SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,21 @@ class QAService:
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
         return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters).chunks
+
+    def stream(self, ask: Ask) -> Iterator[str | Answer]:
+        """Answer text as it is produced, then the verified Answer (which replaces it)."""
+        evidence = self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
+        if isinstance(self.answerer, StreamingAnswerer):
+            for item in self.answerer.stream(evidence):
+                if isinstance(item, Draft):
+                    yield self.citer.finalize(item)
+                    return
+                yield item
+            return
+        answer = self.citer.finalize(self.answerer.draft(evidence))
+        # A non-generating answerer has its whole answer at once: hand it out by sentence.
+        yield from _SENTENCE_END.split(answer.text)
+        yield answer
 
     def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""

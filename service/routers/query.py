@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from citedqa.settings import Settings
 from service.components import QADep, SettingsDep
@@ -10,6 +12,7 @@ from service.problems import responses
 from service.qa import Ask
 from service.retrieval import Filters
 from service.schemas import ChunkOut, QueryRequest, QueryResponse, RetrieveResponse
+from service.streaming import answer_events
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
@@ -27,10 +30,29 @@ def ask_of(body: QueryRequest, settings: Settings) -> Ask:
     )
 
 
-@router.post("/query", response_model=QueryResponse, responses=responses(422, 503, 504))
-def query(body: QueryRequest, qa: QADep, settings: SettingsDep) -> QueryResponse:
+_STREAM_DOC = {
+    "description": "With `stream: true`: Server-Sent Events — `delta` {text}*, one `final` "
+    "(a QueryResponse whose answer replaces the streamed text), then `done`; `error` on failure."
+}
+
+
+@router.post(
+    "/query",
+    response_model=QueryResponse,
+    responses={**responses(422, 503, 504), 200: {"content": {"text/event-stream": _STREAM_DOC}}},
+)
+async def query(
+    body: QueryRequest, request: Request, qa: QADep, settings: SettingsDep
+) -> QueryResponse | StreamingResponse:
     """Answer a question from the documents, citing a verbatim quote for every sentence."""
-    return QueryResponse.of(qa.answer(ask_of(body, settings)))
+    ask = ask_of(body, settings)
+    if body.stream:
+        return StreamingResponse(
+            answer_events(request, qa.stream(ask)),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return QueryResponse.of(await run_in_threadpool(qa.answer, ask))
 
 
 @router.post("/retrieve", response_model=RetrieveResponse, responses=responses(422, 503))

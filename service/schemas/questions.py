@@ -39,6 +39,9 @@ class QueryRequest(BaseModel):
         examples=[[_DOC]],
         description="Search only these documents.",
     )
+    stream: bool = Field(
+        False, examples=[False], description="Answer as Server-Sent Events (see the 200 response)."
+    )
     filters: dict[FilterField, str] | None = Field(
         None,
         examples=[{"outlet": "Biobiochile"}],
