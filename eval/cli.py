@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -11,15 +12,22 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval import bootstrap
+from eval.compare import compare, format_comparison, load_previous
 from eval.errors import UsageError
 from eval.gate import check_gate, format_failures, load_thresholds
 from eval.inprocess import serve_corpus
+from eval.markdown import overall_table
+from eval.modes import MODES
 from eval.questions import load_questions
 from eval.report import Report
 from eval.runner import evaluate
 
 EVAL_DIR = Path(__file__).resolve().parent
 REPO_ROOT = EVAL_DIR.parent
+DEFAULT_CORPUS = REPO_ROOT / "seeds"
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
+BASELINE_DIR = EVAL_DIR / "baseline"
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 URL_HEALTH_TIMEOUT_S = 5.0
@@ -46,13 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--corpus",
         type=Path,
-        default=REPO_ROOT / "seeds",
+        default=DEFAULT_CORPUS,
         help="folder to ingest in in-process mode (default: seeds/)",
     )
     p.add_argument(
         "--questions",
         type=Path,
-        default=EVAL_DIR / "questions.jsonl",
+        default=DEFAULT_QUESTIONS,
         help="JSONL question file (default: eval/questions.jsonl)",
     )
     p.add_argument("--url", help="evaluate a running service instead of an in-process one")
@@ -75,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_float,
         default=60.0,
         help="per-request timeout in seconds (default: 60)",
+    )
+    p.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OLD.json",
+        help="print deltas against an earlier report.json, flagging significant regressions",
+    )
+    p.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help="also copy the reports to eval/baseline/ (seed corpus and questions, in-process only)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return p
@@ -103,9 +122,12 @@ def run(args: argparse.Namespace) -> int:
     """Load inputs, evaluate, write the reports, print the summary and apply the gate."""
     questions = load_questions(args.questions)
     thresholds = load_thresholds(args.thresholds)
+    previous = load_previous(args.compare) if args.compare else None
+    if args.write_baseline:
+        _check_baseline_run(args)
     started_at, started = datetime.now(UTC), time.monotonic()
     with _service(args) as base_url:
-        summary = evaluate(
+        evaluation = evaluate(
             base_url,
             questions,
             top_k=args.top_k,
@@ -113,33 +135,81 @@ def run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             health_timeout=URL_HEALTH_TIMEOUT_S if args.url else INPROCESS_HEALTH_TIMEOUT_S,
         )
+    summary = evaluation.summary
     config = {
         "service": args.url or "in-process",
-        "corpus": None if args.url else str(args.corpus),
-        "questions": str(args.questions),
+        "corpus": None if args.url else _shown(args.corpus),
+        "questions": _shown(args.questions),
         "question_count": len(questions),
         "top_k": args.top_k,
         "concurrency": args.concurrency,
+        "retrieval_modes_probed": ", ".join(MODES),
+        "bootstrap": f"{bootstrap.SAMPLES} resamples, seed {bootstrap.SEED}",
         "started_at": started_at.isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - started, 2),
     }
-    report = Report(summary, thresholds, check_gate(summary, thresholds), config)
+    report = Report(
+        summary,
+        evaluation.retrieval,
+        thresholds,
+        check_gate(summary, thresholds),
+        config,
+        compare(summary, previous) if previous else None,
+    )
     try:
-        _, md_path = report.write(args.out)
+        paths = report.write(args.out)
     except OSError as exc:
         raise UsageError(f"cannot write reports to {args.out}: {exc}") from None
-    print(report.overall_table())
+    _print_summary(report, len(questions), paths[1])
+    if args.write_baseline:
+        _write_baseline(paths)
+    return EXIT_PASS if report.passed else EXIT_FAIL
+
+
+def _print_summary(report: Report, count: int, md_path: Path) -> None:
+    print(overall_table(report))
+    if report.retrieval.note:
+        print(f"\nretrieval comparison: {report.retrieval.note}")
+    if report.comparison:
+        print("\n" + format_comparison(report.comparison))
     if report.failures:
         print("\n" + format_failures(report.failures))
     verdict = "PASS" if report.passed else "FAIL"
-    print(f"\n{verdict}: {len(questions)} questions in {config['duration_s']}s; report: {md_path}")
-    return EXIT_PASS if report.passed else EXIT_FAIL
+    seconds = report.config["duration_s"]
+    print(f"\n{verdict}: {count} questions in {seconds}s; report: {md_path}")
+
+
+def _check_baseline_run(args: argparse.Namespace) -> None:
+    """The committed baseline is the seed eval: refuse to overwrite it with anything else."""
+    if args.url:
+        raise UsageError("--write-baseline evaluates in-process; drop --url")
+    same = args.corpus.resolve() == DEFAULT_CORPUS and args.questions.resolve() == DEFAULT_QUESTIONS
+    if not same:
+        raise UsageError(
+            "--write-baseline needs the default --corpus and --questions; for your own corpus "
+            "keep a report with --out DIR and compare with --compare DIR/report.json"
+        )
+    if args.out.resolve() == BASELINE_DIR:
+        raise UsageError("--out must not be the baseline folder; --write-baseline copies there")
+
+
+def _write_baseline(paths: list[Path]) -> None:
+    BASELINE_DIR.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        shutil.copyfile(path, BASELINE_DIR / path.name)
+    print(f"baseline written: {', '.join(_shown(BASELINE_DIR / p.name) for p in paths)}")
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository when inside it (stable in the committed baseline)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
 
 
 def _service(args: argparse.Namespace) -> AbstractContextManager[str]:
     """The base URL to evaluate: ``--url`` as is, or an in-process service over ``--corpus``."""
     if args.url:
         return nullcontext(args.url)
-    if not args.corpus.is_dir():
+    if not args.corpus.exists():
         raise UsageError(f"corpus folder not found: {args.corpus}")
-    return serve_corpus(args.corpus)
+    return serve_corpus(args.corpus, show_progress=args.verbose)

@@ -15,7 +15,14 @@ from eval.observation import Citation
 
 
 class RequestFailed(Exception):
-    """One request failed (transport error, error status or malformed body)."""
+    """One request failed (transport error, error status or malformed body).
+
+    ``status`` is the HTTP status of an error response, None for other failures.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,15 @@ class ServiceClient:
             raise RequestFailed("POST /v1/query: 'answer' must be a string, 'refused' a bool")
         return QueryResult(answer, refused, citations, latency_ms)
 
-    def retrieve(self, question: str, top_k: int) -> tuple[str, ...]:
-        """POST /v1/retrieve; the doc_ids of the ranked chunks, best first."""
-        body = self._request("POST", "/v1/retrieve", {"question": question, "top_k": top_k})
+    def retrieve(self, question: str, top_k: int, mode: str | None = None) -> tuple[str, ...]:
+        """POST /v1/retrieve; the doc_ids of the ranked chunks, best first.
+
+        ``mode`` is sent as the ``retrieval`` field; None leaves the service's default.
+        """
+        payload: dict[str, Any] = {"question": question, "top_k": top_k}
+        if mode is not None:
+            payload["retrieval"] = mode
+        body = self._request("POST", "/v1/retrieve", payload)
         try:
             return tuple(str(chunk["doc_id"]) for chunk in body["chunks"])
         except (KeyError, TypeError) as exc:
@@ -105,7 +118,8 @@ class ServiceClient:
         except httpx.HTTPError as exc:
             raise RequestFailed(f"{method} {path}: {_describe(exc)}") from None
         if response.is_error:
-            raise RequestFailed(f"{method} {path}: {response.status_code} {_problem(response)}")
+            message = f"{method} {path}: {response.status_code} {_problem(response)}"
+            raise RequestFailed(message, response.status_code)
         try:
             body = response.json()
         except ValueError:

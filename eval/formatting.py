@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.metrics import LATENCY_METRICS
+from eval.catalog import LATENCY_METRICS
 
 NOT_AVAILABLE = "n/a"
 
@@ -14,6 +14,21 @@ def fmt_value(metric: str, value: float | None) -> str:
     if value is None:
         return NOT_AVAILABLE
     return f"{value:.0f}" if metric in LATENCY_METRICS else f"{value:.3f}"
+
+
+def fmt_interval(metric: str, low: float | None, high: float | None) -> str:
+    """A confidence interval as ``[low, high]``, or n/a."""
+    if low is None or high is None:
+        return NOT_AVAILABLE
+    return f"[{fmt_value(metric, low)}, {fmt_value(metric, high)}]"
+
+
+def fmt_delta(metric: str, delta: float | None) -> str:
+    """A signed difference, e.g. ``+0.012`` or ``-3``."""
+    if delta is None:
+        return NOT_AVAILABLE
+    text = fmt_value(metric, abs(delta))
+    return ("-" if delta < 0 and text.strip("0.") else "+") + text
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -8,12 +8,16 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
+from eval.catalog import LATENCY_METRICS, RATIO_METRICS
 from eval.errors import ThresholdsError
-from eval.formatting import fmt_value
-from eval.metrics import LATENCY_METRICS, RATIO_METRICS
+from eval.formatting import fmt_interval, fmt_value
+from eval.ratio import EXCLUDED
 from eval.summary import ScoredQuestion, Summary
 
 Bound = Literal["min", "max"]
+
+SHOWN_OFFENDERS = 10
+"""Questions listed per failed metric on stdout; report.json lists them all."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class GateFailure:
     threshold: float
     bound: Bound
     offenders: tuple[ScoredQuestion, ...]
+    interval: tuple[float | None, float | None] = (None, None)
 
     @property
     def miss(self) -> float | None:
@@ -93,11 +98,13 @@ def check_gate(summary: Summary, thresholds: Thresholds) -> list[GateFailure]:
     ]
     for bound, table in checks:
         for metric, threshold in table.items():
-            value = summary.overall.get(metric)
+            value = summary.value(metric)
             if value is not None and _passes(value, threshold, bound):
                 continue
-            offenders = _offenders(summary, metric, threshold, bound)
-            failures.append(GateFailure(metric, value, threshold, bound, offenders))
+            estimate = summary.overall.get(metric)
+            interval = (estimate.low, estimate.high) if estimate else (None, None)
+            offenders = offenders_of(summary.questions, metric, threshold, bound)
+            failures.append(GateFailure(metric, value, threshold, bound, offenders, interval))
     return failures
 
 
@@ -105,17 +112,23 @@ def _passes(value: float, threshold: float, bound: Bound) -> bool:
     return value >= threshold if bound == "min" else value <= threshold
 
 
-def _offenders(
-    summary: Summary, metric: str, threshold: float, bound: Bound
+def offenders_of(
+    items: list[ScoredQuestion], metric: str, threshold: float, bound: Bound
 ) -> tuple[ScoredQuestion, ...]:
-    """Questions whose own value is on the wrong side of the threshold, worst first."""
-    scored = [
-        (item, value)
-        for item in summary.questions
-        if (value := item.value(metric)) is not None and not _passes(value, threshold, bound)
-    ]
-    scored.sort(key=itemgetter(1), reverse=bound == "max")
-    return tuple(item for item, _ in scored)
+    """Questions on the wrong side of the threshold, the ones costing the most first.
+
+    A question's cost is how far its ratio falls short of the threshold, weighted by its
+    denominator (a question with three invalid citations costs more than one with one).
+    """
+    costs = []
+    for item in items:
+        ratio = item.scores.get(metric, EXCLUDED)
+        shortfall = ratio.den * threshold - ratio.num
+        cost = shortfall if bound == "min" else -shortfall
+        if ratio.den and cost > 1e-12:
+            costs.append((-cost, item.question.id, item))
+    costs.sort(key=itemgetter(0, 1))
+    return tuple(item for _, _, item in costs)
 
 
 def format_failures(failures: list[GateFailure]) -> str:
@@ -130,12 +143,16 @@ def format_failures(failures: list[GateFailure]) -> str:
             head = (
                 f"FAIL {f.metric}: {fmt_value(f.metric, f.value)}, required {want}, "
                 f"misses by {fmt_value(f.metric, f.miss)}"
+                f" (95% CI {fmt_interval(f.metric, *f.interval)})"
             )
         lines = [head]
         if f.offenders:
             verb = "pulled down" if f.bound == "min" else "pushed up"
-            lines.append(f"  {verb} by {len(f.offenders)} question(s):")
-            lines.extend(_offender_line(f.metric, o) for o in f.offenders)
+            lines.append(f"  {verb} by {len(f.offenders)} question(s), costliest first:")
+            lines.extend(_offender_line(f.metric, o) for o in f.offenders[:SHOWN_OFFENDERS])
+            if len(f.offenders) > SHOWN_OFFENDERS:
+                more = len(f.offenders) - SHOWN_OFFENDERS
+                lines.append(f"  ... and {more} more (report.json, gate.failures)")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
 
@@ -145,4 +162,6 @@ def _offender_line(metric: str, item: ScoredQuestion) -> str:
     line += item.question.question
     if item.observation.error:
         line += f" [error: {item.observation.error}]"
+    elif item.observation.refused:
+        line += " [refused]"
     return line

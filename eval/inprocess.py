@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 
-from eval.errors import ServiceUnavailable
+from eval.errors import ServiceUnavailable, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,19 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread, timeout: flo
 
 
 @contextmanager
-def serve_corpus(corpus: Path, *, startup_timeout: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
+def serve_corpus(
+    corpus: Path, *, startup_timeout: float = STARTUP_TIMEOUT_S, show_progress: bool = False
+) -> Iterator[str]:
     """Ingest ``corpus`` into a fresh temporary store, serve it, yield the base URL.
 
-    The store lives in a temporary directory that is removed afterwards.
+    The store is always an embedded Chroma with a new collection in a temporary directory,
+    removed afterwards, whatever ``CITEDQA_DATA_DIR``, ``CITEDQA_COLLECTION`` or
+    ``CITEDQA_CHROMA_HOST`` say: the user's own collection is never touched. Other
+    ``CITEDQA_*`` settings (answerer, top_k, score floors) apply as they would in production.
     """
     try:
-        from citedqa.settings import Settings
+        from citedqa.errors import CitedQAError
+        from citedqa.settings import load_settings
         from ingest.job import ingest_path
         from service.app import create_app
     except ImportError as exc:
@@ -74,9 +80,16 @@ def serve_corpus(corpus: Path, *, startup_timeout: float = STARTUP_TIMEOUT_S) ->
             f"in-process mode needs the citedqa service ({exc}); use --url for a running one"
         ) from None
     with tempfile.TemporaryDirectory(prefix="citedqa-eval-", ignore_cleanup_errors=True) as tmp:
-        settings = Settings(data_dir=Path(tmp), collection=f"eval-{uuid.uuid4().hex[:12]}")
-        log.info("ingesting %s into %s", corpus, tmp)
-        ingested = ingest_path(settings, corpus)
-        log.info("ingested: %s", ingested)
+        try:
+            settings = load_settings(
+                data_dir=Path(tmp), collection=f"eval-{uuid.uuid4().hex[:12]}", chroma_host=None
+            )
+            log.info("ingesting %s into %s", corpus, tmp)
+            ingested = ingest_path(settings, corpus, show_progress=show_progress)
+        except CitedQAError as exc:
+            raise UsageError(f"cannot ingest {corpus}: {exc.message}") from None
+        log.info("ingested: %s", ingested.line())  # skipped files were reported by ingest
+        if ingested.documents.total() == ingested.documents["failed"]:
+            raise UsageError(f"no document under {corpus} could be ingested")
         with serve_app(create_app(settings), startup_timeout=startup_timeout) as base_url:
             yield base_url

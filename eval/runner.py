@@ -5,16 +5,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from eval.client import QueryResult, RequestFailed, ServiceClient
-from eval.metrics import RETRIEVAL_K
+from eval.modes import MODES, RetrievalComparison, compare_modes
 from eval.observation import Observation
 from eval.questions import Question
+from eval.retrieval_metrics import RETRIEVAL_DEPTH
 from eval.summary import Summary, summarize
 
 log = logging.getLogger(__name__)
 
 HEALTH_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The scored run (default retrieval mode) and the per-mode retrieval comparison."""
+
+    summary: Summary
+    retrieval: RetrievalComparison
 
 
 def evaluate(
@@ -25,7 +35,8 @@ def evaluate(
     concurrency: int = 4,
     timeout: float = 60.0,
     health_timeout: float = HEALTH_TIMEOUT_S,
-) -> Summary:
+    modes: Sequence[str] = MODES,
+) -> Evaluation:
     """Ask ``questions`` of the service at ``base_url`` and score the answers.
 
     Raises ServiceUnavailable when /health does not answer 200 within ``health_timeout``.
@@ -40,7 +51,8 @@ def evaluate(
         doc_ids = sorted({c.doc_id for o in observations for c in o.citations})
         texts = pool.map(lambda doc_id: fetch_document(client, doc_id), doc_ids)
         documents = dict(zip(doc_ids, texts, strict=True))
-    return summarize(questions, observations, documents)
+        comparison = compare_modes(client, pool, questions, modes)
+    return Evaluation(summarize(questions, observations, documents), comparison)
 
 
 def observe(client: ServiceClient, question: Question, top_k: int) -> Observation:
@@ -53,7 +65,7 @@ def observe(client: ServiceClient, question: Question, top_k: int) -> Observatio
         errors.append(str(exc))
     retrieved: tuple[str, ...] = ()
     try:
-        retrieved = client.retrieve(question.question, RETRIEVAL_K)
+        retrieved = client.retrieve(question.question, RETRIEVAL_DEPTH)
     except RequestFailed as exc:
         errors.append(str(exc))
     for error in errors:

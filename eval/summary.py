@@ -1,13 +1,17 @@
-"""Score every question and aggregate overall and per category."""
+"""Score every question and aggregate overall and per category, with bootstrap intervals."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from eval.metrics import ANSWER_ACCURACY, Ratio, aggregate, citation_is_valid, score_question
+from eval.bootstrap import Estimate, estimates
+from eval.catalog import ANSWER_ACCURACY
+from eval.citation_metrics import support, validity
+from eval.metrics import score_question
 from eval.observation import Observation
 from eval.questions import Question
+from eval.ratio import EXCLUDED, Ratio
 
 
 @dataclass(frozen=True)
@@ -18,11 +22,11 @@ class ScoredQuestion:
     observation: Observation
     scores: Mapping[str, Ratio]
     citation_valid: tuple[bool, ...]
+    citation_supporting: tuple[bool, ...]
 
     def value(self, metric: str) -> float | None:
         """This question's value on ``metric``; None when it does not count."""
-        ratio = self.scores.get(metric)
-        return ratio.value if ratio else None
+        return self.scores.get(metric, EXCLUDED).value
 
     @property
     def correct(self) -> bool | None:
@@ -33,12 +37,17 @@ class ScoredQuestion:
 
 @dataclass(frozen=True)
 class Summary:
-    """Per-question results with overall and per-category metric values."""
+    """Per-question results with overall and per-category metric estimates."""
 
     questions: list[ScoredQuestion]
-    overall: dict[str, float | None]
-    categories: dict[str, dict[str, float | None]]
+    overall: dict[str, Estimate]
+    categories: dict[str, dict[str, Estimate]]
     category_sizes: dict[str, int]
+
+    def value(self, metric: str) -> float | None:
+        """The overall point value of ``metric``."""
+        estimate = self.overall.get(metric)
+        return estimate.value if estimate else None
 
 
 def summarize(
@@ -47,30 +56,33 @@ def summarize(
     documents: Mapping[str, str | None],
 ) -> Summary:
     """Score each (question, observation) pair; ``documents`` maps doc_id to canonical text."""
-    scored = [_score(q, o, documents) for q, o in zip(questions, observations, strict=True)]
+    scored = [score(q, o, documents) for q, o in zip(questions, observations, strict=True)]
     groups: dict[str, list[ScoredQuestion]] = {}
     for item in scored:
         groups.setdefault(item.question.category, []).append(item)
     return Summary(
         questions=scored,
-        overall=_aggregate(scored),
-        categories={name: _aggregate(items) for name, items in sorted(groups.items())},
+        overall=estimate(scored),
+        categories={name: estimate(items) for name, items in sorted(groups.items())},
         category_sizes={name: len(items) for name, items in sorted(groups.items())},
     )
 
 
-def _score(
+def score(
     question: Question, observation: Observation, documents: Mapping[str, str | None]
 ) -> ScoredQuestion:
-    valid = (citation_is_valid(c, documents.get(c.doc_id)) for c in observation.citations)
+    """One question's scores plus per-citation validity and support."""
+    valid = validity(observation.citations, documents)
+    supporting = support(question.answers, observation.citations, valid)
     return ScoredQuestion(
         question=question,
         observation=observation,
         scores=score_question(question, observation, documents),
         citation_valid=tuple(valid),
+        citation_supporting=tuple(any(row) for row in supporting),
     )
 
 
-def _aggregate(items: Sequence[ScoredQuestion]) -> dict[str, float | None]:
-    latencies = [i.observation.latency_ms for i in items if i.observation.latency_ms is not None]
-    return aggregate([i.scores for i in items], latencies)
+def estimate(items: Sequence[ScoredQuestion]) -> dict[str, Estimate]:
+    """Point values and bootstrap intervals of every metric over ``items``."""
+    return estimates([i.scores for i in items], [i.observation.latency_ms for i in items])

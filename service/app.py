@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from citedqa.settings import Settings
 from service import problems
 from service.components import Components
-from service.routers import documents, health, query
+from service.routers import documents, health, openai_compat, query
+from service.web import page
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -28,6 +29,6 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (query, documents, health):
+    for module in (query, documents, openai_compat, health, page):
         app.include_router(module.router)
     return app

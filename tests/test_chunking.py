@@ -18,7 +18,13 @@ def chunker_for(embedder: Embedder, max_tokens: int = 128, overlap: int = 32) ->
 def test_sentence_spans_respect_abbreviations_and_lines() -> None:
     text = 'Mr. Smith met U.S. officials. "Fine," he said! Next line\nNew para? Yes.'
     got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == ['Mr. Smith met U.S. officials.', '"Fine," he said!', "Next line", "New para?", "Yes."]
+    assert got == [
+        "Mr. Smith met U.S. officials.",
+        '"Fine," he said!',
+        "Next line",
+        "New para?",
+        "Yes.",
+    ]
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
@@ -49,7 +55,9 @@ def test_consecutive_chunks_overlap_by_whole_sentences(embedder: Embedder) -> No
 
 def test_over_long_sentence_is_cut_so_nothing_passes_the_window(embedder: Embedder) -> None:
     text = "word " * 1000 + "end."
-    chunks = chunker_for(embedder, max_tokens=200, overlap=0).split(Document("d", text.strip(), "t"))
+    chunks = chunker_for(embedder, max_tokens=200, overlap=0).split(
+        Document("d", text.strip(), "t")
+    )
     assert len(chunks) >= 5
     assert all(embedder.count_tokens([c.text])[0] <= min(200, MAX_WORDPIECES - 2) for c in chunks)
     assert chunks[-1].text.endswith("end.")

@@ -1,36 +1,42 @@
-"""Hand-computed cases for eval metrics, aggregation and the gate."""
+"""Hand-computed cases for the per-question metrics and their aggregation."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from eval.formatting import fmt_value
-from eval.gate import Thresholds, check_gate, format_failures
-from eval.metrics import (
+from eval.answer_metrics import answer_scores, facts_found, token_f1, tokens
+from eval.catalog import (
     ANSWER_ACCURACY,
     CITATION_PRECISION,
+    CITATION_RECALL,
     CITATION_VALIDITY,
+    ERROR_RATE,
     FALSE_REFUSAL_RATE,
+    HIT_AT_1,
     HIT_AT_5,
     KEY_FACT_RECALL,
     LATENCY_P50,
     LATENCY_P95,
-    MRR_AT_5,
-    REFUSAL_ACCURACY,
-    aggregate,
-    answer_scores,
-    citation_is_valid,
-    facts_found,
-    percentile,
-    retrieval_scores,
-    score_question,
+    LATENCY_P99,
+    MRR_AT_10,
+    NDCG_AT_10,
+    REFUSAL_PRECISION,
+    REFUSAL_RECALL,
+    RETRIEVAL_METRICS,
+    TOKEN_F1,
 )
+from eval.citation_metrics import citation_is_valid, citation_scores
+from eval.formatting import fmt_value
+from eval.metrics import aggregate, percentile, score_question
 from eval.observation import Citation, Observation
 from eval.questions import Question
-from eval.summary import summarize
+from eval.retrieval_metrics import ndcg, retrieval_scores
 from eval.textnorm import normalize, strip_markers
 
 DOC = "Putin met Kim Jong Un. They discussed railways."
+DOCS = {"000_a": DOC}
 
 
 def question(
@@ -43,11 +49,19 @@ def question(
     return Question(qid, f"question {qid}?", answers, sources, answerable, category)
 
 
-def cite(doc_id: str = "000_a", start: int = 0, end: int = 5, quote: str = "Putin") -> Citation:
+UNANSWERABLE = question(answers=(), sources=(), answerable=False)
+
+
+def cite(start: int = 0, end: int = 5, quote: str = "Putin", doc_id: str = "000_a") -> Citation:
+    """A citation of ``DOC`` (valid when ``DOC[start:end] == quote``)."""
     return Citation(doc_id, "title", "c0", quote, start, end, 0.9)
 
 
-# --- key facts -------------------------------------------------------------------------------
+def values(q: Question, o: Observation, docs: dict[str, str | None] | None = None) -> dict:
+    return {m: r.value for m, r in score_question(q, o, docs or DOCS).items()}
+
+
+# --- text normalisation and key facts ---------------------------------------------------------
 
 
 def test_normalize_unifies_case_quotes_dashes_and_punctuation() -> None:
@@ -65,125 +79,163 @@ def test_alternatives_any_counts() -> None:
     assert facts_found(facts, "He spoke on TV about oil.") == [False, True]
 
 
-def test_word_boundaries() -> None:
+def test_word_boundaries_and_markers() -> None:
     assert facts_found((("2",),), "There were 20 people.") == [False]
-    assert facts_found((("2",),), "There were 2 people.") == [True]
     assert facts_found((("rail",),), "They discussed railways.") == [False]
-
-
-def test_punctuation_and_case_normalised_on_both_sides() -> None:
     assert facts_found((("U.S.-led",),), "the u.s. led coalition") == [True]
-    assert facts_found((("Kim Jong-un",),), "KIM JONG UN said") == [True]
-
-
-def test_markers_stripped_before_matching() -> None:
     assert facts_found((("Kim Jong Un",),), "Kim Jong[1] Un met Putin.") == [True]
     assert facts_found((("1",),), "Putin spoke [1].") == [False]
-
-
-def test_accuracy_and_recall() -> None:
-    q = question(answers=(("oil",), ("nuclear weapons",)))
-    scores = answer_scores(q, Observation(answer="Because of nuclear weapons [1]."))
-    assert scores[ANSWER_ACCURACY].value == 0.0
-    assert scores[KEY_FACT_RECALL].value == 0.5
-    scores = answer_scores(q, Observation(answer="Oil [1], due to nuclear weapons [2]."))
-    assert scores[ANSWER_ACCURACY].value == 1.0
-    assert scores[KEY_FACT_RECALL].value == 1.0
-
-
-def test_empty_answer_is_incorrect() -> None:
-    scores = answer_scores(question(), Observation(answer=""))
-    assert scores[ANSWER_ACCURACY].value == 0.0
-    assert scores[KEY_FACT_RECALL].value == 0.0
-
-
-def test_refused_answer_is_incorrect_even_if_it_mentions_the_fact() -> None:
-    scores = answer_scores(question(), Observation(answer="Not sure about railways.", refused=True))
-    assert scores[ANSWER_ACCURACY].value == 0.0
-
-
-def test_unanswerable_question_has_no_accuracy() -> None:
-    q = question(answers=(), sources=(), answerable=False)
-    assert answer_scores(q, Observation(answer="x"))[ANSWER_ACCURACY].value is None
 
 
 # --- retrieval -------------------------------------------------------------------------------
 
 
-def test_hit_and_mrr() -> None:
+def test_hit_mrr_and_ndcg_hand_computed() -> None:
+    # Gold 001 and 002; gains by rank: 0, 1, 0 (001 again: no double credit), 1.
+    ranked = ["000_a", "001_b", "001_c", "002_d"]
+    s = retrieval_scores(question(sources=("001", "002")), ranked)
+    dcg = 1 / math.log2(3) + 1 / math.log2(5)
+    ideal = 1 + 1 / math.log2(3)
+    assert s[HIT_AT_1].value == 0.0
+    assert s[HIT_AT_5].value == 1.0
+    assert s[MRR_AT_10].value == 0.5
+    assert s[NDCG_AT_10].value == pytest.approx(dcg / ideal)  # 0.6509
+    assert s[NDCG_AT_10].value == pytest.approx(0.650921, abs=1e-6)
+
+
+def test_retrieval_cut_offs() -> None:
     q = question(sources=("002",))
-    scores = retrieval_scores(q, ["000_a", "001_b", "002_c", "002_c"])
-    assert (scores[HIT_AT_5].value, scores[MRR_AT_5].value) == (1.0, pytest.approx(1 / 3))
-    scores = retrieval_scores(q, ["000_a"] * 5 + ["002_c"])  # rank 6 is outside the top 5
-    assert (scores[HIT_AT_5].value, scores[MRR_AT_5].value) == (0.0, 0.0)
+    s = retrieval_scores(q, ["000_a"] * 5 + ["002_c"])  # rank 6: not in the top 5, in the top 10
+    assert (s[HIT_AT_5].value, s[MRR_AT_10].value) == (0.0, pytest.approx(1 / 6))
+    s = retrieval_scores(q, ["000_a"] * 10 + ["002_c"])  # rank 11: beyond every cut-off
+    assert (s[MRR_AT_10].value, s[NDCG_AT_10].value) == (0.0, 0.0)
+    assert ndcg(["002_c"], ("002",)) == 1.0
+    assert retrieval_scores(q, [])[HIT_AT_1].value == 0.0  # nothing retrieved
 
 
-def test_no_gold_source_is_excluded_from_the_average() -> None:
-    with_source = score_question(question(sources=("000",)), Observation(), {})
-    hit = score_question(question(sources=("000",)), Observation(retrieved_doc_ids=("000_x",)), {})
-    no_source = score_question(question(sources=()), Observation(), {})
-    assert no_source[HIT_AT_5].value is None
-    overall = aggregate([with_source, hit, no_source], [])
+def test_no_gold_source_is_excluded_from_retrieval_but_not_from_answers() -> None:
+    q = question(sources=())
+    v = values(q, Observation(answer="railways [1]", citations=(cite(38, 46, "railways"),)))
+    assert all(v[m] is None for m in RETRIEVAL_METRICS)
+    assert v[KEY_FACT_RECALL] == 1.0
+    assert (v[CITATION_PRECISION], v[CITATION_RECALL]) == (1.0, 1.0)  # judged by key facts
+    with_source = score_question(question(), Observation(retrieved_doc_ids=("000_x",)), DOCS)
+    miss = score_question(question(), Observation(retrieved_doc_ids=("001_x",)), DOCS)
+    overall = aggregate([with_source, miss, score_question(q, Observation(), DOCS)], [])
     assert overall[HIT_AT_5] == 0.5  # 1 of 2, not 1 of 3
-    assert overall[MRR_AT_5] == 0.5
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def test_accuracy_recall_and_f1_hand_computed() -> None:
+    q = question(answers=(("oil",), ("nuclear weapons",)))
+    s = answer_scores(q, Observation(answer="Oil and gas [1]."))
+    # tokens: oil, and, gas vs gold oil, nuclear, weapons: 1 common, P = R = 1/3.
+    assert (s[ANSWER_ACCURACY].value, s[KEY_FACT_RECALL].value) == (0.0, 0.5)
+    assert s[TOKEN_F1].value == pytest.approx(1 / 3)
+    s = answer_scores(q, Observation(answer="Oil [1], due to nuclear weapons [2]."))
+    assert (s[ANSWER_ACCURACY].value, s[KEY_FACT_RECALL].value) == (1.0, 1.0)
+    assert s[TOKEN_F1].value == pytest.approx(0.75)  # P 3/5 ("due", "to" extra), R 1
+
+
+def test_token_f1_drops_articles_and_takes_the_best_alternative() -> None:
+    assert tokens("The 60 Minutes [1] program.") == ["60", "minutes", "program"]
+    assert tokens("The") == ["the"]  # only articles: keep them rather than nothing
+    facts = (("Sixty Minutes", "60 Minutes"),)
+    # he, spoke, on, 60, minutes, program (6) vs 60, minutes (2): P 1/3, R 1, F1 1/2.
+    assert token_f1(facts, "He spoke on the 60 Minutes program [1].") == pytest.approx(0.5)
+    assert token_f1(facts, "60 minutes") == 1.0
+
+
+def test_empty_answer_scores_zero() -> None:
+    v = values(question(), Observation(answer=""))
+    assert (v[ANSWER_ACCURACY], v[KEY_FACT_RECALL], v[TOKEN_F1]) == (0.0, 0.0, 0.0)
+    assert v[CITATION_RECALL] == 0.0  # nothing cited
+    assert v[CITATION_PRECISION] is None  # no citation to judge
+    assert v[CITATION_VALIDITY] is None
+
+
+def test_refused_answer_scores_zero_even_if_it_mentions_the_fact() -> None:
+    v = values(question(), Observation(answer="Not sure about railways.", refused=True))
+    assert (v[ANSWER_ACCURACY], v[KEY_FACT_RECALL], v[TOKEN_F1]) == (0.0, 0.0, 0.0)
+    assert (v[FALSE_REFUSAL_RATE], v[REFUSAL_PRECISION], v[REFUSAL_RECALL]) == (1.0, 0.0, None)
+
+
+def test_unanswerable_question_has_no_answer_or_citation_quality() -> None:
+    v = values(UNANSWERABLE, Observation(answer="made up [1]", citations=(cite(),)))
+    for metric in (*RETRIEVAL_METRICS, ANSWER_ACCURACY, TOKEN_F1, CITATION_PRECISION):
+        assert v[metric] is None
+    assert v[CITATION_VALIDITY] == 1.0  # validity applies to every citation
+    assert (v[REFUSAL_RECALL], v[REFUSAL_PRECISION], v[FALSE_REFUSAL_RATE]) == (0.0, None, None)
 
 
 # --- citations -------------------------------------------------------------------------------
 
 
 def test_citation_validity() -> None:
-    assert citation_is_valid(cite(start=0, end=5, quote="Putin"), DOC)
-    assert not citation_is_valid(cite(start=1, end=6, quote="Putin"), DOC)  # wrong offset
-    assert not citation_is_valid(cite(start=0, end=0, quote=""), DOC)  # empty quote
-    assert not citation_is_valid(cite(start=40, end=90, quote="railways."), DOC)  # out of range
+    assert citation_is_valid(cite(0, 5, "Putin"), DOC)
+    assert not citation_is_valid(cite(1, 6, "Putin"), DOC)  # wrong offset
+    assert not citation_is_valid(cite(0, 0, ""), DOC)  # empty quote
+    assert not citation_is_valid(cite(40, 90, "railways."), DOC)  # out of range
     assert not citation_is_valid(cite(), None)  # document could not be fetched
 
 
-def test_citation_validity_and_precision_are_per_citation() -> None:
-    docs = {"000_a": DOC, "001_b": "Another text."}
-    good, bad_offset = cite(), cite(start=2, end=7)
-    other_doc = cite(doc_id="001_b", start=0, end=7, quote="Another")
-    s1 = score_question(question(), Observation(citations=(good, bad_offset)), docs)
-    s2 = score_question(question(), Observation(citations=(other_doc,)), docs)
-    s3 = score_question(question(), Observation(), docs)
-    assert s1[CITATION_VALIDITY].value == 0.5
-    assert s3[CITATION_VALIDITY].value is None
-    overall = aggregate([s1, s2, s3], [])
-    assert overall[CITATION_VALIDITY] == pytest.approx(2 / 3)
-    assert overall[CITATION_PRECISION] == pytest.approx(2 / 3)  # other_doc is not a gold source
+def test_alce_style_citation_precision_and_recall_hand_computed() -> None:
+    q = question(answers=(("railways",), ("Kim Jong Un",)))
+    citations = (
+        cite(23, 47, "They discussed railways."),  # valid, holds "railways"
+        cite(0, 9, "Putin met"),  # valid, holds no key fact
+        cite(0, 11, "Kim Jong Un"),  # invalid offsets: cannot support anything
+    )
+    s = citation_scores(q, Observation(answer="x", citations=citations), DOCS)
+    assert s[CITATION_VALIDITY].value == pytest.approx(2 / 3)
+    assert s[CITATION_PRECISION].value == pytest.approx(1 / 3)
+    assert s[CITATION_RECALL].value == 0.5  # "Kim Jong Un" only in the invalid quote
+
+
+def test_citation_ratios_aggregate_per_citation() -> None:
+    two = score_question(question(), Observation(citations=(cite(), cite(2, 7))), DOCS)
+    one = score_question(question(), Observation(citations=(cite(38, 46, "railways"),)), DOCS)
+    overall = aggregate([two, one, score_question(question(), Observation(), DOCS)], [])
+    assert overall[CITATION_VALIDITY] == pytest.approx(2 / 3)  # 2 valid of 3 citations
+    assert overall[CITATION_PRECISION] == pytest.approx(1 / 3)  # 1 supporting of 3
+    assert overall[CITATION_RECALL] == pytest.approx(1 / 3)  # mean over 3 questions
 
 
 def test_no_citations_at_all_is_fully_valid_but_precision_undefined() -> None:
-    overall = aggregate([score_question(question(), Observation(), {})], [])
+    overall = aggregate([score_question(question(), Observation(), DOCS)], [])
     assert overall[CITATION_VALIDITY] == 1.0
     assert overall[CITATION_PRECISION] is None
     assert fmt_value(CITATION_PRECISION, overall[CITATION_PRECISION]) == "n/a"
 
 
-# --- refusals --------------------------------------------------------------------------------
+# --- refusals and errors ---------------------------------------------------------------------
 
 
-def test_refusal_accuracy_and_false_refusal_rate() -> None:
-    unanswerable = question(answers=(), sources=(), answerable=False)
+def test_refusal_precision_recall_and_false_refusal_rate() -> None:
     scores = [
-        score_question(unanswerable, Observation(refused=True), {}),
-        score_question(unanswerable, Observation(answer="made up"), {}),
-        score_question(unanswerable, Observation(refused=True), {}),
+        score_question(UNANSWERABLE, Observation(refused=True), {}),
+        score_question(UNANSWERABLE, Observation(answer="made up"), {}),
+        score_question(UNANSWERABLE, Observation(refused=True), {}),
         score_question(question(), Observation(refused=True), {}),
         score_question(question(), Observation(answer="railways"), {}),
         score_question(question(), Observation(answer="railways"), {}),
-        score_question(question(), Observation(answer="railways"), {}),
+        score_question(question(), Observation(answer="railways", error="500"), {}),
     ]
     overall = aggregate(scores, [])
-    assert overall[REFUSAL_ACCURACY] == pytest.approx(2 / 3)
+    assert overall[REFUSAL_PRECISION] == pytest.approx(2 / 3)  # 2 of 3 refusals were right
+    assert overall[REFUSAL_RECALL] == pytest.approx(2 / 3)  # 2 of 3 unanswerables refused
     assert overall[FALSE_REFUSAL_RATE] == 0.25
     assert overall[ANSWER_ACCURACY] == 0.75
+    assert overall[ERROR_RATE] == pytest.approx(1 / 7)
 
 
-def test_undefined_metrics_are_none() -> None:
-    overall = aggregate([], [])
-    assert overall[REFUSAL_ACCURACY] is None
-    assert overall[LATENCY_P50] is None
+def test_no_refusal_leaves_refusal_precision_undefined() -> None:
+    overall = aggregate([score_question(question(), Observation(answer="railways"), {})], [])
+    assert overall[REFUSAL_PRECISION] is None
+    assert overall[REFUSAL_RECALL] is None
+    assert aggregate([], [])[LATENCY_P50] is None
 
 
 # --- latency ---------------------------------------------------------------------------------
@@ -195,40 +247,8 @@ def test_percentiles() -> None:
     assert percentile([40.0, 10.0, 30.0, 20.0], 50) == 25.0
     assert percentile([float(v) for v in range(1, 101)], 95) == pytest.approx(95.05)
     overall = aggregate([], [100.0, 200.0, 300.0])
-    assert (overall[LATENCY_P50], overall[LATENCY_P95]) == (200.0, 290.0)
-
-
-# --- gate ------------------------------------------------------------------------------------
-
-
-def test_gate_failure_names_metric_value_threshold_miss_and_questions() -> None:
-    questions = [question("q1"), question("q2"), question("q3", category="number")]
-    observations = [
-        Observation(answer="railways [1]", citations=(cite(),)),
-        Observation(answer="no idea"),
-        Observation(answer="", refused=True),
-    ]
-    summary = summarize(questions, observations, {"000_a": DOC})
-    assert summary.categories["number"][ANSWER_ACCURACY] == 0.0
-    thresholds = Thresholds(
-        minimum={ANSWER_ACCURACY: 0.9, CITATION_VALIDITY: 1.0}, maximum={FALSE_REFUSAL_RATE: 0.5}
+    assert (overall[LATENCY_P50], overall[LATENCY_P95], overall[LATENCY_P99]) == (
+        200.0,
+        290.0,
+        pytest.approx(298.0),
     )
-    failures = check_gate(summary, thresholds)
-    assert [f.metric for f in failures] == [ANSWER_ACCURACY]
-    assert failures[0].miss == pytest.approx(0.9 - 1 / 3)
-    message = format_failures(failures)
-    assert "answer_accuracy: 0.333, required >= 0.900, misses by 0.567" in message
-    assert "q2 (0.000): question q2?" in message
-    assert "q3 (0.000): question q3?" in message
-    assert "q1" not in message
-
-
-def test_gate_fails_on_max_and_on_undefined_metrics() -> None:
-    summary = summarize([question("q1")], [Observation(refused=True)], {})
-    thresholds = Thresholds(minimum={REFUSAL_ACCURACY: 0.5}, maximum={FALSE_REFUSAL_RATE: 0.2})
-    failures = {f.metric: f for f in check_gate(summary, thresholds)}
-    assert failures[REFUSAL_ACCURACY].value is None
-    assert failures[FALSE_REFUSAL_RATE].miss == pytest.approx(0.8)
-    message = format_failures(list(failures.values()))
-    assert "refusal_accuracy: n/a" in message
-    assert "pushed up by 1 question(s)" in message

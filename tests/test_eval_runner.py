@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 
 from eval import cli
+from eval.catalog import CITATION_VALIDITY, ERROR_RATE, HIT_AT_1, HIT_AT_5, REFUSAL_RECALL
 from eval.inprocess import serve_app
-from eval.metrics import CITATION_VALIDITY, ERROR_RATE, HIT_AT_5, REFUSAL_ACCURACY
 from eval.questions import Question
 from eval.runner import evaluate
 
@@ -48,11 +49,16 @@ def stub_app() -> FastAPI:
         citations = [good, bad] if "offset" in q else [good]
         return {"answer": "They discussed railways [1].", "refused": False, "citations": citations}
 
-    @app.post("/v1/retrieve")
-    def retrieve(body: dict) -> dict:
+    @app.post("/v1/retrieve", response_model=None)
+    def retrieve(body: dict) -> dict | JSONResponse:
+        mode = body.get("retrieval", "hybrid")
+        if mode not in ("hybrid", "vector"):  # like a service without bm25
+            problem = {"title": "Invalid input", "detail": "retrieval", "status": 422}
+            return JSONResponse(problem, status_code=422, media_type="application/problem+json")
+        ranked = ("000_a", "001_b") if mode == "vector" else ("001_b", "000_a")
         chunks = [
             {"doc_id": d, "chunk_id": f"{d}:0", "text": "", "start": 0, "end": 1, "score": 1}
-            for d in ("001_b", "000_a")
+            for d in ranked[: body["top_k"]]
         ]
         return {"chunks": chunks}
 
@@ -90,17 +96,31 @@ def test_evaluate_over_http(base_url: str) -> None:
         q("err", "boom?"),
         q("no", "weather?", False),
     ]
-    summary = evaluate(base_url, questions, concurrency=2)
+    evaluation = evaluate(base_url, questions, concurrency=2)
+    summary = evaluation.summary
     by_id = {item.question.id: item for item in summary.questions}
     assert by_id["ok"].correct is True
     assert by_id["off"].citation_valid == (True, False)
     assert by_id["err"].observation.error is not None
     assert "500 Internal error: kaput" in by_id["err"].observation.error
     assert by_id["err"].correct is False
-    assert summary.overall[HIT_AT_5] == 1.0
-    assert summary.overall[CITATION_VALIDITY] == pytest.approx(2 / 3)
-    assert summary.overall[REFUSAL_ACCURACY] == 1.0
-    assert summary.overall[ERROR_RATE] == 0.25
+    assert summary.value(HIT_AT_5) == 1.0
+    assert summary.value(CITATION_VALIDITY) == pytest.approx(2 / 3)
+    assert summary.value(REFUSAL_RECALL) == 1.0
+    assert summary.value(ERROR_RATE) == 0.25
+    # Retrieval comparison: bm25 is refused with 422, the other modes are scored.
+    comparison = evaluation.retrieval
+    assert list(comparison.modes) == ["hybrid", "vector"]
+    assert comparison.modes["hybrid"].metrics[HIT_AT_1].value == 0.0
+    assert comparison.modes["vector"].metrics[HIT_AT_1].value == 1.0
+    assert comparison.note == "bm25: not accepted (422)"
+
+
+def test_retrieval_comparison_skipped_when_no_mode_is_accepted(base_url: str) -> None:
+    evaluation = evaluate(base_url, [q("ok", "what?")], modes=("bm25",))
+    assert evaluation.retrieval.modes == {}
+    assert evaluation.retrieval.note.startswith("skipped: the service does not accept")
+    assert evaluation.summary.value(HIT_AT_1) == 0.0  # the default mode is still scored
 
 
 def write_inputs(tmp_path: Path, lines: list[dict], thresholds: str) -> list[str]:
@@ -134,8 +154,13 @@ def test_cli_passes_and_writes_reports(base_url: str, tmp_path: Path, capsys) ->
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["gate"]["passed"] is True
     assert report["questions"][0]["citations"][0]["valid"] is True
-    assert "| citation validity | 1.000 | >= 1.000 | pass |" in capsys.readouterr().out
-    assert "## Per category" in (tmp_path / "out" / "report.md").read_text()
+    out = capsys.readouterr().out
+    assert "| citation validity | 1.000 | [1.000, 1.000] | 1 | >= 1.000 | pass |" in out
+    assert "retrieval comparison: bm25: not accepted (422)" in out
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    for heading in ("## Per category", "## Retrieval comparison", "## Worst 10 questions"):
+        assert heading in markdown
+    assert (tmp_path / "out" / "metrics_by_category.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_cli_fails_gate_naming_questions(base_url: str, tmp_path: Path, capsys) -> None:
@@ -146,12 +171,58 @@ def test_cli_fails_gate_naming_questions(base_url: str, tmp_path: Path, capsys) 
     assert "q2 (0.500): offset?" in out
 
 
+def test_cli_compare_flags_significant_regressions(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [{**GOOD_LINE, "id": f"g{i}"} for i in range(8)]
+    args = write_inputs(tmp_path, lines, "")
+    assert cli.main([*args, "--url", base_url]) == 0
+    old = tmp_path / "old.json"
+    (tmp_path / "out" / "report.json").rename(old)
+    capsys.readouterr()
+    # The same questions, now all citing with a wrong offset: validity 1.0 -> 0.5 everywhere.
+    args = write_inputs(tmp_path, [{**x, "question": "offset?"} for x in lines], "")
+    assert cli.main([*args, "--url", base_url, "--compare", str(old)]) == 0  # no gate: exit 0
+    out = capsys.readouterr().out
+    assert "| citation validity | 1.000 | 0.500 | -0.500 | [-0.500, -0.500] | REGRESSED |" in out
+    assert "Significant regressions: citation_validity" in out
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["comparison"]["paired_questions"] == 8
+
+
+def test_cli_write_baseline(
+    base_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    args = write_inputs(tmp_path, [GOOD_LINE], "")
+    monkeypatch.setattr(cli, "BASELINE_DIR", tmp_path / "baseline")
+    monkeypatch.setattr(cli, "DEFAULT_CORPUS", tmp_path)
+    monkeypatch.setattr(cli, "DEFAULT_QUESTIONS", tmp_path / "q.jsonl")
+    monkeypatch.setattr(cli, "_service", lambda _args: nullcontext(base_url))
+    assert cli.main([*args, "--corpus", str(tmp_path), "--write-baseline"]) == 0
+    assert "baseline written" in capsys.readouterr().out
+    written = sorted(p.name for p in (tmp_path / "baseline").iterdir())
+    assert written == ["metrics_by_category.png", "report.json", "report.md"]
+    # Only the seed eval, in-process, may overwrite the baseline.
+    assert cli.main([*args, "--url", base_url, "--write-baseline"]) == 2
+    assert "--write-baseline evaluates in-process" in capsys.readouterr().err
+    assert cli.main([*args, "--corpus", str(tmp_path / "other"), "--write-baseline"]) == 2
+    assert "needs the default --corpus and --questions" in capsys.readouterr().err
+
+
 def test_cli_usage_errors(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     args = write_inputs(tmp_path, [GOOD_LINE], "[min]\nlatency_p50_ms = 1\n")
     assert cli.main([*args, "--url", "http://127.0.0.1:1"]) == 2
     assert "latency is reported, never gated" in capsys.readouterr().err
 
     args = write_inputs(tmp_path, [GOOD_LINE], "")
+    assert cli.main([*args, "--compare", str(tmp_path / "nope.json")]) == 2
+    assert "report to compare with not found" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("[]", encoding="utf-8")
+    assert cli.main([*args, "--compare", str(tmp_path / "bad.json")]) == 2
+    assert "is not a readable eval report.json" in capsys.readouterr().err
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"

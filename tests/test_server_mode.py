@@ -18,7 +18,10 @@ def test_ingest_and_query_through_a_chroma_server(
 ) -> None:
     host, port = chroma_server
     settings = make_settings(
-        tmp_path / "unused", chroma_host=host, chroma_port=port, collection=f"t-{uuid.uuid4().hex[:8]}"
+        tmp_path / "unused",
+        chroma_host=host,
+        chroma_port=port,
+        collection=f"t-{uuid.uuid4().hex[:8]}",
     )
     first = ingest_path(settings, SEEDS, show_progress=False)
     assert first.documents["added"] == 5

@@ -1,0 +1,115 @@
+"""Report files, the worst-questions ranking and --compare, without any service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.catalog import ANSWER_ACCURACY, CITATION_VALIDITY, HIT_AT_5
+from eval.compare import compare, format_comparison, load_previous
+from eval.errors import UsageError
+from eval.gate import Thresholds, check_gate
+from eval.markdown import overall_table, render
+from eval.modes import RetrievalComparison
+from eval.observation import Citation, Observation
+from eval.questions import Question
+from eval.report import Report
+from eval.summary import Summary, summarize
+from eval.worst import failed, question_score, worst
+
+DOC = "Putin met Kim Jong Un. They discussed railways."
+GOOD_CITE = Citation("000_a", "t", "c", "railways", 38, 46, 0.9)
+BAD_CITE = Citation("000_a", "t", "c", "railways", 37, 45, 0.9)
+
+
+def question(qid: str, answerable: bool = True) -> Question:
+    if not answerable:
+        return Question(qid, f"{qid}?", (), (), False, "unanswerable")
+    return Question(qid, f"{qid}?", (("railways",),), ("000",), True, "single_fact")
+
+
+def run(outcomes: dict[str, Observation]) -> Summary:
+    questions = [question(qid, not qid.startswith("u")) for qid in outcomes]
+    return summarize(questions, list(outcomes.values()), {"000_a": DOC})
+
+
+RIGHT = Observation("railways [1]", False, (GOOD_CITE,), ("000_a",), 10.0)
+WRONG = Observation("no idea", False, (), ("001_b",), 20.0)
+
+
+def test_worst_puts_failures_first_then_lowest_score() -> None:
+    summary = run(
+        {
+            "ok": RIGHT,
+            "bad_cite": Observation("railways [1]", False, (BAD_CITE,), ("000_a",), 10.0),
+            "wrong": WRONG,
+            "error": Observation(error="POST /v1/query: 500"),
+            "u_refused": Observation("", True, (), (), 5.0),
+            "u_answered": Observation("made up", False, (), (), 5.0),
+        }
+    )
+    by_id = {i.question.id: i for i in summary.questions}
+    assert not failed(by_id["ok"]) and not failed(by_id["u_refused"])
+    assert question_score(by_id["error"]) == 0.0
+    assert question_score(by_id["ok"]) == 1.0
+    ranked = [i.question.id for i in worst(summary.questions)]
+    assert ranked[:2] == ["error", "wrong"]
+    assert set(ranked[2:4]) == {"bad_cite", "u_answered"}
+    assert ranked[4:] == ["ok", "u_refused"]  # passing questions last
+    assert len(worst(summary.questions, 3)) == 3
+
+
+def make_report(summary: Summary, thresholds: Thresholds) -> Report:
+    note = "skipped: the service does not accept the `retrieval` field (hybrid: 422)"
+    return Report(
+        summary, RetrievalComparison({}, note), thresholds, check_gate(summary, thresholds), {}
+    )
+
+
+def test_markdown_and_json_report(tmp_path: Path) -> None:
+    summary = run({"ok": RIGHT, "wrong": WRONG})
+    report = make_report(summary, Thresholds(minimum={ANSWER_ACCURACY: 0.9}))
+    table = overall_table(report)
+    assert "| answer accuracy (all key facts) | 0.500 | [0.000, 1.000] | 2 | >= 0.900 | FAIL |" in (
+        table
+    )
+    markdown = render(report)
+    assert "## Gate: FAIL" in markdown
+    assert "Note: skipped: the service does not accept the `retrieval` field" in markdown
+    assert "### 1. `wrong` (single_fact), question score" in markdown
+    assert "- retrieved (top 5 of 10): 001_b" in markdown
+    assert "- answer: “no idea”" in markdown
+    json_path, md_path, png_path = report.write(tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data["gate"]["failures"][0]["questions"] == ["wrong"]
+    assert data["questions"][0]["scores"][CITATION_VALIDITY] == [1.0, 1.0]
+    assert data["questions"][0]["citations"][0]["supporting"] is True
+    assert data["worst"] == ["wrong", "ok"]
+    assert md_path.read_text() == markdown
+    assert png_path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_compare_paired_and_with_an_older_report(tmp_path: Path) -> None:
+    old = run({f"q{i}": RIGHT for i in range(6)})
+    make_report(old, Thresholds()).write(tmp_path / "old")
+    new = run({f"q{i}": WRONG for i in range(6)})
+    comparison = compare(new, load_previous(tmp_path / "old" / "report.json"))
+    deltas = {d.metric: d for d in comparison.deltas}
+    assert comparison.paired == 6
+    assert deltas[HIT_AT_5].change == -1.0
+    assert deltas[HIT_AT_5].verdict == "regressed"
+    text = format_comparison(comparison)
+    assert "Significant regressions: hit_at_1, hit_at_5, mrr_at_10" in text
+    assert "| query latency p50 (ms) | 10 | 20 | +10 | [10, 10] | slower |" in text
+    assert "Significantly slower: latency_p50_ms, latency_p95_ms, latency_p99_ms" in text
+
+    legacy = tmp_path / "legacy.json"
+    legacy.write_text(json.dumps({"overall": {"hit_at_5": 1.0}, "questions": [{"id": "q0"}]}))
+    comparison = compare(new, load_previous(legacy))
+    assert comparison.paired == 0
+    assert {d.metric: d for d in comparison.deltas}[HIT_AT_5].verdict == ""
+    assert "no per-question scores in common" in format_comparison(comparison)
+    with pytest.raises(UsageError, match="not a readable eval report"):
+        load_previous(tmp_path / "old" / "report.md")
