@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_consecutive_chunks_overlap_by_whole_sentences(embedder: Embedder) -> No
     text = " ".join(f"Sentence number {i} talks about topic {i} at some length." for i in range(40))
     chunks = chunker_for(embedder, max_tokens=60, overlap=20).split(Document("d", text, "t"))
     assert len(chunks) > 3
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end, "no overlap"
         assert b.start > a.start
         assert text[b.start - 1] == " "  # overlap starts at a sentence boundary
