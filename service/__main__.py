@@ -1,4 +1,4 @@
-"""`python -m service`: serve the API on CITEDQA_HOST:CITEDQA_PORT."""
+"""`python -m service`: serve the API on CITEDQA_HOST:CITEDQA_PORT (CITEDQA_WORKERS processes)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,18 @@ def main() -> int:
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    if settings.workers > 1:
+        # Each worker process builds its own app from the same environment.
+        uvicorn.run(
+            "service.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+        )
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
 

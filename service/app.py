@@ -9,8 +9,13 @@ from fastapi import FastAPI
 
 from citedqa.settings import Settings
 from service import problems
+from service.apidocs import document_deployment
 from service.components import Components
+from service.limits import BodyLimit
+from service.logs import configure_logging
+from service.observability import RequestContext, install_metrics
 from service.routers import documents, health, openai_compat, query
+from service.security import install_security
 from service.web import page
 
 
@@ -31,4 +36,19 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for module in (query, documents, openai_compat, health, page):
         app.include_router(module.router)
+    # Middleware, innermost first: body cap, keys and rate limits (CORS outside them),
+    # HTTP metrics, then the request id and access log around everything.
+    app.add_middleware(BodyLimit, settings=settings)
+    install_security(app, settings)
+    app.add_middleware(RequestContext, metrics=install_metrics(app))
+    document_deployment(app, settings)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for settings read from the environment (uvicorn's factory for workers)."""
+    from citedqa.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)
