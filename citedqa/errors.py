@@ -75,3 +75,24 @@ class EmbedderMismatchError(CitedQAError):
 
     status_code = 409
     title = "Embedder mismatch"
+
+
+class UnauthorizedError(CitedQAError):
+    """No API key, or a wrong one, for a route that needs one."""
+
+    status_code = 401
+    title = "Unauthorized"
+
+
+class ForbiddenError(CitedQAError):
+    """A valid key that may not do this (a write without the admin key)."""
+
+    status_code = 403
+    title = "Forbidden"
+
+
+class RateLimitedError(CitedQAError):
+    """A client over its request rate."""
+
+    status_code = 429
+    title = "Too many requests"

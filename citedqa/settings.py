@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from citedqa.errors import ConfigError
 
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Chunks retrieved when a request omits top_k.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(
+        1, ge=1, le=64, description="uvicorn worker processes (more than 1 needs a Chroma server)."
+    )
 
     retrieval: RetrievalMode = Field(
         "hybrid", description="Default retrieval: vector + BM25 fused, or either alone."
@@ -78,6 +81,50 @@ class Settings(BaseSettings):
     llm_fallback_extractive: bool = Field(
         False, description="Answer extractively when the LLM is unreachable or times out."
     )
+
+    # Deployment: access, limits, logs (see service/security.py, limits.py, observability.py).
+    api_key: SecretStr | None = Field(
+        None, description="When set, every API route needs it (Bearer or X-API-Key)."
+    )
+    admin_api_key: SecretStr | None = Field(
+        None, description="When set, only this key may upload or delete documents."
+    )
+    rate_limit_per_minute: int = Field(
+        0, ge=0, le=1_000_000, description="Requests a minute per key (or client IP); 0 = off."
+    )
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        description="Request body cap; uploads may add max_upload_files x max_file_bytes.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS; none = off."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Level of the JSON logs of `python -m service`."
+    )
+
+    @field_validator("api_key", "admin_api_key", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        # `CITEDQA_API_KEY=` (e.g. an unset variable in docker-compose) must not mean "key ''".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _workers_share_a_server(self) -> Settings:
+        if self.workers > 1 and not self.chroma_host:
+            raise ValueError(
+                "CITEDQA_WORKERS > 1 needs CITEDQA_CHROMA_HOST: embedded Chroma is not safe "
+                "across processes"
+            )
+        return self
 
     @model_validator(mode="after")
     def _overlap_below_chunk(self) -> Settings:

@@ -26,6 +26,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.components = Components.build(settings)
         yield
+        app.state.components.close()
 
     app = FastAPI(
         title="citedqa",

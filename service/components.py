@@ -12,6 +12,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
+from service.batching import QueryEncoder
 from service.citing import Citer
 from service.lexical import LexicalIndex
 from service.library import DocumentLibrary
@@ -31,6 +32,7 @@ class Components:
     texts: DocumentTexts
     qa: QAService
     library: DocumentLibrary
+    encoder: QueryEncoder
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
@@ -39,14 +41,17 @@ class Components:
         store = open_store(settings, embedder)
         texts = DocumentTexts(store)
         lexical = LexicalIndex(store)
-        retriever = Retriever(
-            embedder, store, texts, lexical, settings.rrf_k, settings.bm25_weight
-        )
+        encoder = QueryEncoder(embedder)
+        retriever = Retriever(encoder, store, texts, lexical, settings.rrf_k, settings.bm25_weight)
         judge = SupportJudge(embedder, settings.min_support_score)
         qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
         indexer = make_indexer(settings, embedder, store)
         library = DocumentLibrary(store, indexer, texts, lexical, settings)
-        return cls(settings, embedder, store, texts, qa, library)
+        return cls(settings, embedder, store, texts, qa, library, encoder)
+
+    def close(self) -> None:
+        """Stop background threads (the app is shutting down)."""
+        self.encoder.close()
 
 
 def _components(request: Request) -> Components:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.answerers import Answerer
-from service.answerers.base import Draft, StreamingAnswerer
+from service.answerers.base import Draft, Evidence, StreamingAnswerer
 from service.citing import Citer
 from service.retrieval import Filters, Retriever
+from service.timings import stage
 
 _SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
 
@@ -36,11 +37,15 @@ class QAService:
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
-        return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters).chunks
+        return self._evidence(ask).chunks
+
+    def _evidence(self, ask: Ask) -> Evidence:
+        with stage("retrieve"):
+            return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
 
     def stream(self, ask: Ask) -> Iterator[str | Answer]:
         """Answer text as it is produced, then the verified Answer (which replaces it)."""
-        evidence = self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
+        evidence = self._evidence(ask)
         if isinstance(self.answerer, StreamingAnswerer):
             for item in self.answerer.stream(evidence):
                 if isinstance(item, Draft):
@@ -55,5 +60,6 @@ class QAService:
 
     def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
-        evidence = self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
-        return self.citer.finalize(self.answerer.draft(evidence))
+        evidence = self._evidence(ask)
+        with stage("answer"):
+            return self.citer.finalize(self.answerer.draft(evidence))

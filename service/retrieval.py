@@ -16,13 +16,14 @@ from typing import Any
 import numpy as np
 
 from citedqa.duplicates import MIN_ALIGNED, alignment
-from citedqa.embedder import Embedder
 from citedqa.models import RetrievedChunk
 from citedqa.settings import RetrievalMode
 from citedqa.store import Store
 from service.answerers.base import Evidence
+from service.batching import QueryEncoder
 from service.lexical import LexicalIndex
 from service.texts import DocumentTexts
+from service.timings import stage
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -54,14 +55,14 @@ class Retriever:
 
     def __init__(
         self,
-        embedder: Embedder,
+        encoder: QueryEncoder,
         store: Store,
         texts: DocumentTexts,
         lexical: LexicalIndex,
         rrf_k: int = 60,
         bm25_weight: float = 1.0,
     ) -> None:
-        self._embedder = embedder
+        self._encoder = encoder
         self._store = store
         self._texts = texts
         self._lexical = lexical
@@ -77,7 +78,8 @@ class Retriever:
     ) -> Evidence:
         """The `top_k` best chunks for the question, best first."""
         filters = filters or Filters()
-        vector = self._embedder.encode([question])[0]
+        with stage("embed"):
+            vector = self._encoder.encode(question)
         # Extra candidates make up for stale and collapsed hits, and feed the fusion.
         depth = max(2 * top_k, top_k + 10)
         rankings: list[list[RetrievedChunk]] = []

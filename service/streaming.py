@@ -1,12 +1,20 @@
-"""Server-Sent Events for streamed answers: `delta`* then `final` then `done`, or `error`."""
+"""Server-Sent Events for streamed answers: `delta`* then `final` then `done`, or `error`.
+
+The answer is produced by a blocking iterator (an LLM stream, say). It runs in a thread of
+its own that hands items to the event loop and checks a stop flag between items: when the
+client goes away, the flag is set, the thread closes the iterator at its next item, and
+closing it closes the LLM request, so generation stops instead of running on unread.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Iterator
 
-from fastapi.concurrency import iterate_in_threadpool
 from starlette.requests import Request
 
 from citedqa.errors import CitedQAError
@@ -14,6 +22,7 @@ from citedqa.models import Answer
 from service.schemas import Problem, QueryResponse
 
 log = logging.getLogger("citedqa")
+_END = object()
 
 
 def sse(event: str, data: object) -> str:
@@ -21,29 +30,60 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-async def answer_events(request: Request, items: Iterator[str | Answer]) -> AsyncIterator[str]:
-    """Frames for a streamed answer; stops pulling from `items` once the client is gone."""
-    stream = iterate_in_threadpool(items)
+def _produce(items: Iterator[str | Answer], stop: threading.Event, hand: object) -> None:
+    """Drive `items` in this thread, handing each item (or the failure) to the loop."""
     try:
-        async for item in stream:
+        for item in items:
+            if stop.is_set():
+                break
+            hand(item)  # type: ignore[operator]
+    except Exception as exc:  # delivered to the client as an `error` event
+        hand(exc)  # type: ignore[operator]
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+        if stop.is_set():
+            # llama-index's stream wrappers sit in a reference cycle, so the HTTP response
+            # from the LLM is only closed when the cycle is collected: collect it now.
+            gc.collect()
+        hand(_END)  # type: ignore[operator]
+
+
+async def answer_events(request: Request, items: Iterator[str | Answer]) -> AsyncIterator[str]:
+    """Frames for a streamed answer; generation stops once the client is gone."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    stop = threading.Event()
+
+    def hand(item: object) -> None:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
+    threading.Thread(target=_produce, args=(items, stop, hand), daemon=True).start()
+    try:
+        while (item := await queue.get()) is not _END:
             if await request.is_disconnected():
                 break
             if isinstance(item, Answer):
                 yield sse("final", QueryResponse.of(item).model_dump())
+            elif isinstance(item, CitedQAError):
+                problem = Problem(title=item.title, status=item.status_code, detail=item.message)
+                yield sse("error", problem.model_dump(exclude_none=True))
+                return
+            elif isinstance(item, Exception):
+                log.error("streamed answer failed", exc_info=item)
+                detail = "the answer failed; see the server log"
+                yield sse(
+                    "error",
+                    Problem(title="Internal error", status=500, detail=detail).model_dump(
+                        exclude_none=True
+                    ),
+                )
+                return
             elif item:
                 yield sse("delta", {"text": item})
         else:
             yield sse("done", {})
-    except CitedQAError as exc:
-        problem = Problem(title=exc.title, status=exc.status_code, detail=exc.message)
-        yield sse("error", problem.model_dump(exclude_none=True))
-    except Exception:  # the stream has started: report in-band, never a stack trace
-        log.exception("streamed answer failed")
-        problem = Problem(
-            title="Internal error", status=500, detail="the answer failed; see the log"
-        )
-        yield sse("error", problem.model_dump(exclude_none=True))
     finally:
-        items_close = getattr(items, "close", None)
-        if items_close is not None:
-            items_close()  # generation stops when the client disconnects
+        stop.set()

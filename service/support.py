@@ -105,10 +105,13 @@ def missing_facts(claim: str, quote: str) -> frozenset[str]:
 def coverage(claim: str, quote: str) -> float:
     """Share of the claim's distinct key terms that the quote holds (1.0 when it has none)."""
     wanted = set(key_terms(claim))
-    if not wanted:
-        return 1.0
+    return len(covered_terms(claim, quote)) / len(wanted) if wanted else 1.0
+
+
+def covered_terms(claim: str, quote: str) -> set[str]:
+    """The claim's key terms that the quote holds."""
     have = set(key_terms(quote))
-    return sum(_found(t, have) for t in wanted) / len(wanted)
+    return {t for t in key_terms(claim) if _found(t, have)}
 
 
 def _found(term: str, have: set[str]) -> bool:
@@ -163,24 +166,32 @@ class SupportJudge:
             return Support(supported=False, score=0.0, similarity=0.0, coverage=0.0)
         return self.rate(claim, [" ".join(q.strip() for q in quotes)])[0]
 
-    def select(self, claim: str, quotes: Sequence[str]) -> list[int]:
-        """Indices of the quotes that back `claim`; empty when it is unsupported.
+    def select(self, claim: str, quotes: Sequence[str], limit: int | None = None) -> list[int]:
+        """Indices of the quotes that back `claim`, in order; empty when it is unsupported.
 
-        All quotes that share a key term with the claim, when together they support it;
-        otherwise the best quote that supports it alone.
+        Starting from the best quote, each further quote (up to `limit` in all) is the one
+        holding most of what the claim still lacks, names and numbers counting double. They
+        are kept when together they support the claim; else the best one if it does alone.
         """
         if not quotes:
             return []
         ratings = self.rate(claim, quotes)
-        alone = sorted(
-            (i for i, r in enumerate(ratings) if r.supported), key=lambda i: -ratings[i].score
-        )
-        if len(quotes) == 1:
-            return alone
-        related = [i for i, r in enumerate(ratings) if r.coverage > 0 or r is VERBATIM]
-        if len(related) > 1 and self.joint(claim, [quotes[i] for i in related]).supported:
-            return related
-        return alone[:1]
+        order = sorted(range(len(quotes)), key=lambda i: -ratings[i].score)
+        facts = names(claim) | digit_numbers(claim)
+        lacking = {t: 2 if t in facts else 1 for t in key_terms(claim)}
+        held = [covered_terms(claim, q) for q in quotes]
+        chosen = order[:1]
+        while len(chosen) < (limit or len(quotes)):
+            for t in held[chosen[-1]]:
+                lacking.pop(t, None)
+            gains = {i: sum(lacking.get(t, 0) for t in held[i]) for i in order if i not in chosen}
+            best = max(gains, key=lambda i: gains[i], default=None)  # ties: the higher score
+            if best is None or gains[best] == 0:
+                break
+            chosen.append(best)
+        if len(chosen) > 1 and self.joint(claim, [quotes[i] for i in sorted(chosen)]).supported:
+            return sorted(chosen)
+        return order[:1] if ratings[order[0]].supported else []
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts, from the cache when seen recently."""

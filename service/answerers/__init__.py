@@ -5,12 +5,29 @@ from __future__ import annotations
 from citedqa.settings import Settings
 from service.answerers.base import Answerer, Claim, Draft, Evidence, Quote
 from service.answerers.extractive import ExtractiveAnswerer
+from service.answerers.llamacpp import pin_threads
+from service.support import SupportJudge
 
-__all__ = ["Answerer", "Claim", "Draft", "Evidence", "ExtractiveAnswerer", "Quote", "make_answerer"]
+__all__ = [
+    "Answerer",
+    "Claim",
+    "Draft",
+    "Evidence",
+    "ExtractiveAnswerer",
+    "Quote",
+    "make_answerer",
+    "pin_threads",
+]
 
 
-def make_answerer(settings: Settings) -> Answerer:
-    """The backend named by `settings.llm`."""
+def make_answerer(settings: Settings, judge: SupportJudge) -> Answerer:
+    """The backend named by `settings.llm`; `judge` picks an LLM answer's quotes."""
+    extractive = ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
     if settings.llm == "extractive":
-        return ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
-    raise ValueError(f"unknown answerer {settings.llm!r}")  # settings validation prevents this
+        return extractive
+    from service.answerers.backends import make_backend
+    from service.answerers.fallback import FallbackAnswerer
+    from service.answerers.llm import LLMAnswerer
+
+    llm = LLMAnswerer(make_backend(settings), judge, settings.min_evidence_score)
+    return FallbackAnswerer(llm, extractive) if settings.llm_fallback_extractive else llm

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -38,9 +39,14 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """An answerer's output before citations are verified. No claims means no answer."""
+    """An answerer's output before citations are verified. No claims means no answer.
+
+    `answerer` and `model` name what produced it (the fallback, when one answered instead).
+    """
 
     claims: list[Claim]
+    answerer: str = ""
+    model: str = ""
 
 
 class Answerer(Protocol):
@@ -51,4 +57,13 @@ class Answerer(Protocol):
 
     def draft(self, evidence: Evidence) -> Draft:
         """Answer from the evidence only; return an empty Draft when it does not answer."""
+        ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Answerer, Protocol):
+    """An answerer that can hand out its text while it is being generated."""
+
+    def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
+        """Text deltas as they are generated, then exactly one Draft of the whole answer."""
         ...

@@ -133,10 +133,10 @@ class ExtractiveAnswerer:
 
     def draft(self, evidence: Evidence) -> Draft:
         if not evidence.chunks or evidence.chunks[0].score < self.min_evidence_score:
-            return Draft([])
+            return Draft([], self.name, self.model)
         ranked = self.candidates(evidence)
         if not ranked or ranked[0].score < self.min_sentence_score:
-            return Draft([])
+            return Draft([], self.name, self.model)
         chosen = [ranked[0]]
         covered = set(ranked[0].hits)
         for cand in ranked[1:]:
@@ -146,7 +146,8 @@ class ExtractiveAnswerer:
             if gain >= 0.15 and cand.score >= self.min_sentence_score:
                 chosen.append(cand)
                 covered |= set(cand.hits)
-        return Draft([Claim(c.text, [Quote(c.chunk, c.start, c.end)]) for c in chosen])
+        claims = [Claim(c.text, [Quote(c.chunk, c.start, c.end)]) for c in chosen]
+        return Draft(claims, self.name, self.model)
 
 
 def _sentences(

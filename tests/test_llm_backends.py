@@ -1,0 +1,223 @@
+"""The openai and ollama backends, end to end over real HTTP: client -> service -> fake LLM."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+
+from citedqa.errors import ConfigError
+from citedqa.settings import Settings, load_settings
+from eval.inprocess import serve_app
+from service.app import create_app
+from service.citing import REFUSAL
+from tests.conftest import free_port, make_settings
+from tests.fake_llm import FakeLLM, Sent
+from tests.test_api import check_citations
+
+SECRET = "sk-test-0123456789-do-not-leak"
+PROBLEM = "application/problem+json"
+QUESTION = {"question": "Where did Putin and Kim meet?"}
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeLLM]:
+    llm = FakeLLM()
+    with serve_app(llm.app()) as url:
+        llm.url = url
+        yield llm
+
+
+@pytest.fixture(autouse=True)
+def _reset(fake: FakeLLM) -> None:
+    fake.reset()
+
+
+def llm_settings(seeded: Settings, backend: str, url: str, **extra: object) -> Settings:
+    """Settings for the seeded store, answered by `backend` at `url`."""
+    base = f"{url}/v1" if backend == "openai" else url
+    key = {"llm_api_key": SECRET} if backend == "openai" else {}
+    return make_settings(
+        seeded.data_dir,
+        collection=seeded.collection,
+        llm=backend,
+        llm_base_url=base,
+        llm_model="fake-model",
+        llm_timeout=2.0,
+        **key,
+        **extra,
+    )
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[httpx.Client]:
+    """A client of the real app with these settings, served over HTTP."""
+    with serve_app(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        yield c
+
+
+@pytest.fixture(scope="module", params=["openai", "ollama"])
+def service(
+    request: pytest.FixtureRequest, seeded_settings: Settings, fake: FakeLLM
+) -> Iterator[httpx.Client]:
+    with served(llm_settings(seeded_settings, request.param, fake.url)) as client:
+        yield client
+
+
+def met(sent: Sent) -> str:
+    return f"Putin and Kim held talks at the Vostochny cosmodrome [{sent.cite('Vostochny')}]."
+
+
+def test_cited_answer_verifies(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply = met
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert body["refused"] is False
+    assert body["answer"] == "Putin and Kim held talks at the Vostochny cosmodrome. [1]"
+    # The quote is the document's own text (one sentence, or two neighbours that together
+    # support the paraphrase), never the LLM's words.
+    assert len(body["citations"]) == 1 and "Vostochny" in body["citations"][0]["quote"]
+    assert body["citations"][0]["quote"] != "Putin and Kim held talks at the Vostochny cosmodrome."
+    check_citations(service, body)
+    assert body["model"] == "fake-model" and body["answerer"] in {"openai", "ollama"}
+    # The request followed the protocol, with passages sent as delimited data.
+    (sent,) = fake.sent
+    assert sent.path == {"openai": "/v1/chat/completions", "ollama": "/api/chat"}[body["answerer"]]
+    assert sent.body["model"] == "fake-model" and len(sent.passages) == 5
+    assert [m["role"] for m in sent.body["messages"]] == ["system", "user"]
+    if body["answerer"] == "openai":
+        assert sent.headers["authorization"] == f"Bearer {SECRET}"
+
+
+def test_unsupported_claim_and_its_citation_are_dropped(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    def reply(sent: Sent) -> str:
+        train = sent.cite("train") if "train" in sent.prompt else 2
+        return f"{met(sent)} Kim then flew to Moscow on 30 June aboard a private jet [{train}]."
+
+    fake.reply = reply
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert body["answer"] == "Putin and Kim held talks at the Vostochny cosmodrome. [1]"
+    assert len(body["citations"]) == 1
+    check_citations(service, body)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I think they probably met somewhere in Asia.",  # no markers
+        "Bananas are an excellent source of potassium [1].",  # cites, but nothing supports it
+        "[3] [4] [99]",
+        "NO_ANSWER",
+        "",
+    ],
+)
+def test_garbage_becomes_refusal(service: httpx.Client, fake: FakeLLM, reply: str) -> None:
+    fake.reply = lambda sent: reply
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert body["refused"] is True and body["answer"] == REFUSAL and body["citations"] == []
+    assert body["model"] == "fake-model"
+
+
+def test_no_evidence_is_refused_without_asking_the_llm(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    body = service.post("/v1/query", json={"question": "What is the capital of Australia?"}).json()
+    assert body["refused"] is True and fake.sent == []
+
+
+def test_timeout_is_a_504_problem(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply, fake.delay = met, 4.0
+    response = service.post("/v1/query", json=QUESTION)
+    assert response.status_code == 504
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["title"] == "LLM timeout" and "did not answer within 2s" in problem["detail"]
+    assert SECRET not in response.text
+
+
+@pytest.mark.parametrize("backend", ["openai", "ollama"])
+def test_unreachable_is_a_503_problem(seeded_settings: Settings, backend: str) -> None:
+    settings = llm_settings(seeded_settings, backend, f"http://user:pw@127.0.0.1:{free_port()}")
+    with served(settings) as client:
+        response = client.post("/v1/query", json=QUESTION)
+        assert response.status_code == 503 and response.headers["content-type"] == PROBLEM
+        problem = response.json()
+        assert problem["title"] == "LLM unavailable" and "cannot be reached" in problem["detail"]
+        assert SECRET not in response.text and "pw" not in problem["detail"]
+
+
+def test_fallback_answers_extractively(seeded_settings: Settings) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    settings = llm_settings(seeded_settings, "openai", down, llm_fallback_extractive=True)
+    with served(settings) as client:
+        body = client.post("/v1/query", json=QUESTION).json()
+        assert body["refused"] is False and "Vostochny" in body["answer"]
+        assert (body["answerer"], body["model"]) == ("extractive", "extractive-v1")
+        check_citations(client, body)
+
+
+def test_http_error_from_backend_is_a_503(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.status = 500
+    response = service.post("/v1/query", json=QUESTION)
+    assert response.status_code == 503 and "answered HTTP 500" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"llm": "openai", "llm_model": "m"}, "CITEDQA_LLM_BASE_URL"),
+        ({"llm": "openai", "llm_base_url": "http://x/v1"}, "CITEDQA_LLM_MODEL"),
+        ({"llm": "ollama"}, "CITEDQA_LLM_MODEL"),
+    ],
+)
+def test_settings_name_what_a_backend_lacks(env: dict[str, str], missing: str) -> None:
+    with pytest.raises(ConfigError, match=missing):
+        load_settings(_env_file=None, **env)
+
+
+def test_the_api_key_is_hidden_in_settings() -> None:
+    settings = load_settings(_env_file=None, llm_api_key=SECRET)
+    assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
+
+
+def test_streamed_llm_answer_arrives_in_pieces_then_verified(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    fake.reply = met
+    frames: list[tuple[str, str]] = []
+    with service.stream("POST", "/v1/query", json={**QUESTION, "stream": True}) as response:
+        event = ""
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: "):
+                frames.append((event, line[6:]))
+    names = [name for name, _ in frames]
+    assert names.count("delta") > 3, "the LLM's text should arrive as it is generated"
+    assert names[-2:] == ["final", "done"]
+    final = json.loads(frames[-2][1])
+    assert final["answer"] == "Putin and Kim held talks at the Vostochny cosmodrome. [1]"
+    check_citations(service, final)
+    assert fake.sent[-1].body.get("stream") is True
+
+
+def test_generation_stops_when_the_client_disconnects(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply = lambda sent: (
+        "Putin and Kim met at Vostochny. " * 60 + f"[{sent.cite('Vostochny')}]"
+    )
+    total = len(fake.reply(fake.sent[0]) if fake.sent else "") or 0
+    with service.stream("POST", "/v1/query", json={**QUESTION, "stream": True}) as response:
+        for line in response.iter_lines():
+            if line.startswith("event: delta"):
+                break  # the reader goes away after the first words
+    time.sleep(1.5)
+    sent_then = fake.pieces_sent
+    time.sleep(1.0)
+    all_pieces = len("Putin and Kim met at Vostochny. " * 60) // 7
+    assert fake.pieces_sent == sent_then, "the LLM stream kept going after the client left"
+    assert fake.pieces_sent < all_pieces, (fake.pieces_sent, all_pieces, total)
