@@ -1,0 +1,1 @@
+"""The web page served at `/`: static files only, no build step, nothing from a CDN."""

@@ -1,0 +1,28 @@
+// The page's entry point: the API key field, then the Ask, Documents and viewer parts.
+
+import { apiKey, setApiKey } from './api.js';
+import { setupAsk } from './ask.js';
+import { byId } from './dom.js';
+import { load, setupDocuments } from './documents.js';
+import { setupViewer } from './viewer.js';
+
+function setupKey() {
+  const input = /** @type {HTMLInputElement} */ (byId('api-key'));
+  input.value = apiKey();
+  const save = () => {
+    setApiKey(input.value.trim());
+    input.removeAttribute('aria-invalid');
+  };
+  input.addEventListener('input', save);
+  byId('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    save();
+    load(null); // a new key may unlock the listing
+  });
+  input.addEventListener('change', () => load(null));
+}
+
+setupKey();
+setupViewer();
+setupAsk();
+setupDocuments();
