@@ -14,6 +14,8 @@ __all__ = ["SUPPORTED_SUFFIXES", "canonical_text", "doc_id_for", "load_document"
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SAFE_ID = re.compile(r"^[\w.,()+-]+(/[\w.,()+-]+)*$")
+# A document whose first line is 10 MB would otherwise copy it into every chunk's metadata.
+MAX_FIELD_CHARS = 1000
 
 
 def tidy(text: str) -> str:
@@ -28,8 +30,16 @@ def canonical_text(raw: bytes) -> str:
 
 
 def title_of(text: str) -> str:
-    """The first non-empty line, stripped."""
-    return next((line.strip() for line in text.split("\n") if line.strip()), "")
+    """The first non-empty line, stripped (and clipped: see `clip`)."""
+    return clip(next((line.strip() for line in text.split("\n") if line.strip()), ""))
+
+
+def clip(value: str, limit: int = MAX_FIELD_CHARS) -> str:
+    """`value`, cut to `limit` characters at a space when there is one, marked with `…`."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
 
 
 def doc_id_for(path: Path, root: Path) -> str:
@@ -64,7 +74,9 @@ def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:
     if not text.strip():
         raise InvalidInputError("empty document (no text after cleaning)")
     metadata = {**byline_metadata(text), **extracted.metadata}
-    title = metadata.pop("title", "") or title_of(text)
+    # Title and metadata ride along with every chunk and citation: keep them short.
+    title = clip(metadata.pop("title", "")) or title_of(text)
+    metadata = {key: clip(value) for key, value in metadata.items()}
     return Document(doc_id=doc_id, text=text, title=title, metadata=metadata, pages=pages)
 
 

@@ -102,4 +102,6 @@ class Indexer:
         if best is None:
             return None
         root = self._manifest.get(best)
-        return root.duplicate_of if root is not None and root.duplicate_of else best
+        original = root.duplicate_of if root is not None and root.duplicate_of else best
+        # The best match may be a copy of this very document (re-ingesting a changed original).
+        return None if original == doc_id else original

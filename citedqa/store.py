@@ -10,8 +10,9 @@ holding derived state (a BM25 index, caches) notice another process's writes.
 from __future__ import annotations
 
 import base64
+import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,18 @@ def _store_errors(action: str) -> Iterator[None]:
         raise
     except Exception as exc:  # chromadb raises many types; all mean the store failed us
         raise StoreUnavailableError(f"vector store failed to {action}: {exc}") from exc
+
+
+def _read_racing_writes(action: str, read: Callable[[], Any]) -> Any:
+    """`read()`, tried twice: a Chroma server can fail a read that races a delete of the same
+    records ("Error finding id"), and succeeds once the delete is through."""
+    try:
+        with _store_errors(action):
+            return read()
+    except StoreUnavailableError:
+        time.sleep(0.05)
+    with _store_errors(action):
+        return read()
 
 
 def make_client(settings: Settings) -> Any:
@@ -241,13 +254,15 @@ class Store:
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[RetrievedChunk]:
         """The `k` nearest chunks to a unit vector, best first, optionally filtered."""
-        with _store_errors("search"):
-            got = self._chunks.query(
+        got = _read_racing_writes(
+            "search",
+            lambda: self._chunks.query(
                 query_embeddings=[vector],
                 n_results=k,
                 where=where,
                 include=["documents", "metadatas", "distances"],
-            )
+            ),
+        )
         return [
             retrieved_chunk(cid, text, meta, 1.0 - float(dist))
             for cid, text, meta, dist in zip(
@@ -257,22 +272,26 @@ class Store:
                 got["distances"][0],
                 strict=True,
             )
+            if meta is not None and text is not None  # deleted while the search ran
         ]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
         """Chunks by id (score 0) with their vectors, for results found by another index."""
         if not chunk_ids:
             return {}
-        with _store_errors("read chunks"):
-            got = self._chunks.get(
+        got = _read_racing_writes(
+            "read chunks",
+            lambda: self._chunks.get(
                 ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"]
-            )
+            ),
+        )
         embeddings = got["embeddings"]
         return {
             cid: (retrieved_chunk(cid, text, meta, 0.0), np.asarray(vec, dtype=np.float32))
             for cid, text, meta, vec in zip(
                 got["ids"], got["documents"], got["metadatas"], embeddings, strict=True
             )
+            if meta is not None and text is not None
         }
 
 

@@ -10,6 +10,7 @@ from citedqa.components import make_embedder, open_store
 from citedqa.errors import CitedQAError
 from citedqa.settings import load_settings
 from service.app import create_app
+from service.logs import configure_logging
 
 
 def main() -> int:
@@ -19,18 +20,14 @@ def main() -> int:
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    configure_logging(settings)
+    # JSON logs from our handler; the access log is service.observability's (with request ids).
+    server = {"host": settings.host, "port": settings.port, "log_config": None, "access_log": False}
     if settings.workers > 1:
         # Each worker process builds its own app from the same environment.
-        uvicorn.run(
-            "service.app:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level="info",
-        )
+        uvicorn.run("service.app:app_from_env", factory=True, workers=settings.workers, **server)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), **server)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,17 +18,36 @@ log = logging.getLogger("citedqa")
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     """A problem+json response."""
     body = Problem(title=title, status=status, detail=detail, **extra)
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
     )
+
+
+def problem_of(exc: CitedQAError, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The problem response for one of citedqa's errors (routes and middleware alike)."""
+    return problem(exc.status_code, exc.title, exc.message, headers)
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem replies for a route."""
     return {s: {"model": Problem, "content": {MEDIA_TYPE: {}}} for s in statuses}
+
+
+def problem_of_http(exc: StarletteHTTPException) -> JSONResponse:
+    """The problem response for a framework HTTPException, keeping its headers (`Allow`...)."""
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = "Error"
+    return problem(exc.status_code, title, str(exc.detail), exc.headers)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
@@ -42,7 +62,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CitedQAError)
     async def _cited(_: Request, exc: CitedQAError) -> JSONResponse:
-        return problem(exc.status_code, exc.title, exc.message)
+        return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -52,9 +72,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail))
+        if exc.status_code == 400:
+            # The framework's own parse failures (JSON that is not UTF-8, a broken multipart
+            # body) are invalid input like any other: 422, as the API documents.
+            return problem(422, "Invalid request", f"body: {exc.detail}")
+        return problem_of_http(exc)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
-        return problem(500, "Internal error", "an unexpected error occurred; see the server log")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # This runs outside the request middleware: take the id from the request's state.
+        request_id = getattr(request.state, "request_id", None)
+        log.exception("unhandled error", extra={"fields": {"request_id": request_id}})
+        detail = "an unexpected error occurred; see the server log"
+        if request_id is None:
+            return problem(500, "Internal error", detail)
+        detail += f" (request id {request_id})"
+        return problem(500, "Internal error", detail, {"X-Request-ID": request_id})

@@ -8,11 +8,13 @@ from fastapi.responses import StreamingResponse
 
 from citedqa.settings import Settings
 from service.components import QADep, SettingsDep
+from service.observability import count_answer, counted
 from service.problems import responses
 from service.qa import Ask
 from service.retrieval import Filters
-from service.schemas import ChunkOut, QueryRequest, QueryResponse, RetrieveResponse
+from service.schemas import ChunkOut, QueryRequest, QueryResponse, RetrieveResponse, StageTimings
 from service.streaming import answer_events
+from service.timings import current as current_timings
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
@@ -48,11 +50,16 @@ async def query(
     ask = ask_of(body, settings)
     if body.stream:
         return StreamingResponse(
-            answer_events(request, qa.stream(ask)),
+            answer_events(request, counted(request, qa.stream(ask))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return QueryResponse.of(await run_in_threadpool(qa.answer, ask))
+    answer = await run_in_threadpool(qa.answer, ask)
+    count_answer(request, answer)
+    response = QueryResponse.of(answer)
+    if body.debug and (timings := current_timings()) is not None:
+        response.timings = StageTimings.of(timings.milliseconds())
+    return response
 
 
 @router.post("/retrieve", response_model=RetrieveResponse, responses=responses(422, 503))

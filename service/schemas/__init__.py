@@ -15,6 +15,7 @@ from service.schemas.questions import (
     QueryRequest,
     QueryResponse,
     RetrieveResponse,
+    StageTimings,
 )
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "QueryRequest",
     "QueryResponse",
     "RetrieveResponse",
+    "StageTimings",
     "UploadResponse",
     "UploadResult",
 ]

@@ -47,6 +47,9 @@ class QueryRequest(BaseModel):
         examples=[{"outlet": "Biobiochile"}],
         description="Search only documents whose metadata equal these values.",
     )
+    debug: bool = Field(
+        False, examples=[False], description="Add per-stage `timings` to the response."
+    )
 
 
 class CitationOut(BaseModel):
@@ -88,6 +91,20 @@ class CitationOut(BaseModel):
         )
 
 
+class StageTimings(BaseModel):
+    """Milliseconds spent answering, by stage (with `debug: true`)."""
+
+    embed_ms: float = Field(0.0, ge=0, examples=[4.2], description="Embedding the question.")
+    retrieve_ms: float = Field(0.0, ge=0, examples=[9.8], description="Searching (no embed).")
+    answer_ms: float = Field(0.0, ge=0, examples=[31.0], description="Answering and citing.")
+    total_ms: float = Field(0.0, ge=0, examples=[47.5], description="The whole request so far.")
+
+    @classmethod
+    def of(cls, milliseconds: dict[str, float]) -> StageTimings:
+        fields = {f"{name}_ms": ms for name, ms in milliseconds.items()}
+        return cls(**{k: v for k, v in fields.items() if k in cls.model_fields})
+
+
 class QueryResponse(BaseModel):
     """An answer whose sentences carry `[n]` markers: `[n]` is `citations[n-1]`."""
 
@@ -96,6 +113,7 @@ class QueryResponse(BaseModel):
     citations: list[CitationOut]
     answerer: str = Field("", examples=["extractive"], description="The backend that answered.")
     model: str = Field("", examples=["extractive-v1"], description="The model it ran.")
+    timings: StageTimings | None = Field(None, description="With `debug: true` only.")
 
     @classmethod
     def of(cls, a: Answer) -> QueryResponse:
