@@ -28,6 +28,7 @@ from citedqa.settings import Settings
 # The manifest collection stores no meaningful vectors, but Chroma requires one per record
 # (without it, it would try to embed with its default model, which needs a download).
 _PLACEHOLDER_VECTOR = [1.0]
+_WRITE_BATCH = 1000
 DOC_FIELDS = ("outlet", "author", "date", "source")
 
 
@@ -208,12 +209,15 @@ class Store:
             for c, sv in zip(chunks, sentence_vectors, strict=True)
         ]
         with _store_errors("write chunks"):
-            self._chunks.upsert(
-                ids=[c.chunk_id for c in chunks],
-                embeddings=vectors,
-                documents=[c.text for c in chunks],
-                metadatas=metadatas,  # type: ignore[arg-type]
-            )
+            # Chroma refuses batches over its limit (about 5,000 records).
+            for lo in range(0, len(chunks), _WRITE_BATCH):
+                hi = lo + _WRITE_BATCH
+                self._chunks.upsert(
+                    ids=[c.chunk_id for c in chunks[lo:hi]],
+                    embeddings=vectors[lo:hi],
+                    documents=[c.text for c in chunks[lo:hi]],
+                    metadatas=metadatas[lo:hi],  # type: ignore[arg-type]
+                )
 
     def stored_chunk_ids(self, doc_id: str | None = None) -> set[str]:
         """Ids of the chunks physically stored (for one document, or all)."""
@@ -241,9 +245,10 @@ class Store:
 
     def delete_chunks(self, chunk_ids: Sequence[str] | set[str]) -> None:
         """Delete chunks by id (no-op for none)."""
-        if chunk_ids:
-            with _store_errors("delete chunks"):
-                self._chunks.delete(ids=list(chunk_ids))
+        ids = list(chunk_ids)
+        with _store_errors("delete chunks"):
+            for lo in range(0, len(ids), _WRITE_BATCH):
+                self._chunks.delete(ids=ids[lo : lo + _WRITE_BATCH])
 
     def count_chunks(self) -> int:
         """Number of chunk vectors stored."""
