@@ -1,0 +1,109 @@
+"""Where one query's time goes: the service in-process, its stages timed in place.
+
+The app is served by uvicorn on a real port (as `python -m eval` does) and asked one
+question at a time over HTTP; each stage is the wall time of the function named below.
+What no stage covers (HTTP, validation, routing, the thread hop, serialisation) is the
+request's time minus retrieve, answer and cite.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.stats import median
+from bench.timers import StageTimer
+
+RECORDS = "manifest record reads (DocumentTexts.record)"
+MISSES = "chroma reads of a manifest record (cache miss)"
+# Stage -> function. Nested: retrieve ⊃ embed, store.query ⊃ chroma query, bm25, fetch.
+PROFILE_STAGES = {
+    "embed question": "citedqa.embedder:Embedder.encode",
+    "chroma vector query": "chromadb.api.models.Collection:Collection.query",
+    "store.query (chroma + decode)": "citedqa.store:Store.query",
+    "bm25 search": "service.lexical:LexicalIndex.search",
+    "fetch bm25 hits (chroma get)": "citedqa.store:Store.get_chunks",
+    "retrieve (all of retrieval)": "service.retrieval:Retriever.retrieve",
+    "answer (extractive draft)": "service.answerers.extractive:ExtractiveAnswerer.draft",
+    "cite (verify + support)": "service.citing:Citer.finalize",
+    RECORDS: "service.texts:DocumentTexts.record",
+    MISSES: "citedqa.store:Store.document",
+}
+WARMUP = 5
+
+
+def _derived(stages: dict[str, float], total: float) -> dict[str, float]:
+    """Exclusive stage times from nested ones, plus the HTTP/app remainder."""
+    get = stages.get
+    retrieve = get("retrieve (all of retrieval)", 0.0)
+    store = get("store.query (chroma + decode)", 0.0)
+    chroma = get("chroma vector query", 0.0)
+    inner = [get("embed question", 0.0), store, get("bm25 search", 0.0)]
+    inner.append(get("fetch bm25 hits (chroma get)", 0.0))
+    answer, cite = get("answer (extractive draft)", 0.0), get("cite (verify + support)", 0.0)
+    return {
+        "embed question": inner[0],
+        "chroma vector query": chroma,
+        "decode chroma results": store - chroma,
+        "bm25 search": inner[2],
+        "fetch bm25 hits (chroma get)": inner[3],
+        "fusion, stale/duplicate filtering": retrieve - sum(inner),
+        "answer (extractive draft)": answer,
+        "cite (verify + support)": cite,
+        "HTTP + app (validation, threadpool, JSON)": total - retrieve - answer - cite,
+        "(inside the stages above) manifest record reads": get(RECORDS, 0.0),
+        "(inside the stages above) chroma reads on a cache miss": get(MISSES, 0.0),
+        "total (client-measured)": total,
+    }
+
+
+def _profile_mode(
+    client: httpx.Client, timer: StageTimer, questions: list[str], mode: str | None
+) -> dict[str, Any]:
+    """Median ms per stage over the answered questions; the first error when none was."""
+    rows: list[dict[str, float]] = []
+    error = None
+    for n, question in enumerate(questions):
+        body: dict[str, Any] = {"question": question}
+        if mode:
+            body["retrieval"] = mode
+        timer.take()
+        started = time.perf_counter()
+        response = client.post("/v1/query", json=body)
+        total = time.perf_counter() - started
+        stages = timer.take()
+        if response.status_code != 200:
+            error = error or f"HTTP {response.status_code}: {response.text[:300]}"
+            if n + 1 >= WARMUP and not rows:
+                break  # failing from the start: spare the machine the rest
+        elif n >= WARMUP:
+            rows.append(_derived(stages, total))
+    if not rows:
+        return {"error": error or "no question answered"}
+    return {k: round(median([r[k] for r in rows]) * 1000.0, 3) for k in rows[0]}
+
+
+def measure_profile(
+    data_dir: str, collection: str, questions: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Median ms per stage, per retrieval mode ("default": no `retrieval` field) and its
+    own questions."""
+    from citedqa.settings import Settings
+    from eval.inprocess import serve_app
+    from service.app import create_app
+
+    settings = Settings(data_dir=Path(data_dir), collection=collection)
+    timer = StageTimer()
+    out: dict[str, Any] = {}
+    with (
+        timer.patched(PROFILE_STAGES) as missing,
+        serve_app(create_app(settings)) as url,
+        httpx.Client(base_url=url, timeout=120.0) as client,
+    ):
+        for mode, asked in questions.items():
+            out[mode] = _profile_mode(client, timer, asked, None if mode == "default" else mode)
+    out["missing_stages"] = missing
+    return out

@@ -1,0 +1,233 @@
+"""The run's results as JSON and as a Markdown report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+R = dict[str, Any]
+SCALING_HEADERS = tuple(
+    "chunks|vectors|retrieval|p50 ms|p95 ms|first query ms|startup s|/health ms|"
+    "RSS idle MB|RSS after its warm-up MB|peak RSS MB (end)".split("|")
+)
+VERDICT = {True: "✅ pass", False: "❌ FAIL", None: "– not measured"}
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _header(r: R) -> list[str]:
+    m, c = r["meta"], r["config"]
+    lines = [
+        "# citedqa benchmark",
+        "",
+        f"{m['date']} · commit {m['commit']}{' (uncommitted changes)' if m['dirty'] else ''} · "
+        f"{m['cores']} cores ({m['cpu']}) · {m['memory_gb']} GB · Python {m['python']} · "
+        f"run took {m.get('seconds', 0):.0f} s · `uv run python -m bench"
+        f"{' --quick' if c['quick_mode'] else ''}`",
+        "",
+        f"Load average {m['loadavg_start']} at start, {m.get('loadavg_end', '–')} at end "
+        f"(per step in report.json): on a shared machine other processes compete for the same "
+        f"cores, so timings are noisy; compare ratios measured back to back, not single numbers.",
+        "",
+    ]
+    if c["quick_mode"]:
+        lines += ["**Quick mode: a smoke test, the numbers mean nothing.**", ""]
+    return lines
+
+
+def _measured(t: R) -> str:
+    if t["measured"] is None:
+        return t.get("note") or "–"
+    return f"{t['measured']:,.2f}{t['unit']}"
+
+
+def _targets(r: R) -> list[str]:
+    rows = [(t["target"], _measured(t), VERDICT[t["pass"]]) for t in r["targets"]]
+    return ["## Targets", "", *_table(("target", "measured", "result"), rows)]
+
+
+def _ingest(r: R) -> list[str]:
+    i = r["ingest"]
+    if not i:
+        return []
+    lines = [
+        f"## Ingest: {i['chunks']:,} chunks in {i['documents']:,} documents, embedded for real",
+        "",
+    ]
+    lines += _table(
+        ("", "chunks/s", "seconds"),
+        [
+            ("ingest (`ingest_path`, as `python -m ingest`)", i["chunks_per_s"], i["seconds"]),
+            (
+                "bare encoder on the same chunk texts",
+                i["encoder"]["chunks_per_s"],
+                i["encoder"]["seconds"],
+            ),
+            (
+                "ratio (two runs: the machine's load may drift between them)",
+                f"{i['ratio']:.3f}",
+                "",
+            ),
+            ("encoder time inside ingest ÷ ingest time (one run)", f"{i['encoder_share']:.3f}", ""),
+        ],
+    )
+    rows = [(k, v, 100 * v / i["seconds"]) for k, v in i["stages"].items()]
+    top = {k: v for k, v in i["stages"].items() if not k.startswith(" ")}
+    rows.append(
+        (
+            "not in a stage (model load, manifest reads, ...)",
+            i["seconds"] - sum(top.values()),
+            100 * (1 - sum(top.values()) / i["seconds"]),
+        )
+    )
+    return [
+        *lines,
+        "Where ingest time went:",
+        "",
+        *_table(("stage", "seconds", "% of ingest"), rows),
+    ]
+
+
+def _run_row(what: str, mode: str, c: str, s: R) -> tuple[Any, ...]:
+    refused = f"{100 * s['refused'] / s['n']:.0f}%" if s.get("n") and "refused" in s else "–"
+    probe = s.get("probe", {}).get("p99_ms")
+    percentiles = (s.get("p50_ms"), s.get("p95_ms"), s.get("p99_ms"))
+    return (what, mode, c, *percentiles, s["throughput"], s["errors"], refused, probe)
+
+
+def _http(r: R) -> list[str]:
+    h, size = r["http"], r["config"]["main_size"]
+    rows = [
+        _run_row("citedqa /v1/query", mode, c, s)
+        for mode, runs in h["citedqa"].items()
+        for c, s in runs.items()
+    ]
+    rows += [_run_row("bare llama-index /query", "vector", c, s) for c, s in h["bare"].items()]
+    rows += [
+        _run_row(f"encoder alone, {variant}", "–", c, s)
+        for variant, runs in h["encoder"].items()
+        for c, s in runs.items()
+    ]
+    headers = ("what", "retrieval", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s")
+    headers += ("errors", "refused", "loop probe p99 ms")
+    ratios = [
+        (
+            mode,
+            c,
+            _ratio(s, h["bare"].get(c, {})),
+            _ratio(s, h["encoder"].get("per request", {}).get(c, {})),
+        )
+        for mode, runs in h["citedqa"].items()
+        for c, s in runs.items()
+    ]
+    return [
+        f"## Query latency and throughput over HTTP at {size:,} chunks",
+        "",
+        *_table(headers, rows),
+        "Throughput ratios (the same distinct questions, so no cache hits):",
+        "",
+        *_table(("retrieval", "concurrency", "citedqa ÷ bare", "citedqa ÷ encoder alone"), ratios),
+        *_memory_line(r),
+    ]
+
+
+def _memory_line(r: R) -> list[str]:
+    ours, bare = (
+        r["scaling"].get(str(r["config"]["main_size"])) or {},
+        r["http"].get("bare_service"),
+    )
+    if not ours or not bare:
+        return []
+    return [
+        f"Memory after these runs: citedqa {ours['memory']['rss_mb']:,.0f} MB "
+        f"(peak {ours['memory']['peak_mb']:,.0f}, idle {ours['rss_idle_mb']:,.0f}); bare "
+        f"llama-index {bare['memory']['rss_mb']:,.0f} MB (peak {bare['memory']['peak_mb']:,.0f}, "
+        f"idle {bare['rss_idle_mb']:,.0f}).",
+        "",
+    ]
+
+
+def _ratio(a: R, b: R) -> str:
+    return f"{a['throughput'] / b['throughput']:.2f}×" if b.get("throughput") else "–"
+
+
+def _scaling(r: R) -> list[str]:
+    rows = []
+    for size, s in sorted(r["scaling"].items(), key=lambda kv: int(kv[0])):
+        if not s:
+            continue
+        real = r["config"]["real_max"] >= int(size)
+        for mode, runs in s["runs"].items():
+            one = runs.get("1", {})
+            rows.append(
+                (
+                    int(size),
+                    "real" if real else "synthetic",
+                    mode,
+                    one.get("p50_ms"),
+                    one.get("p95_ms"),
+                    s.get("first_query_ms", {}).get(mode),
+                    s["startup_s"],
+                    s["health_ms"],
+                    s["rss_idle_mb"],
+                    s["memory_after_warmup"][mode]["rss_mb"],
+                    s["memory"]["peak_mb"],
+                )
+            )
+    return [
+        "## Scaling: concurrency 1, per corpus size",
+        "",
+        *_table(SCALING_HEADERS, rows),
+        "![latency and memory vs corpus size](report.png)",
+        "",
+    ]
+
+
+def _profile(r: R) -> list[str]:
+    p = r["profile"]
+    if not p:
+        return []
+    modes = [m for m in p if m != "missing_stages" and "error" not in p[m]]
+    failed = [f"- {m}: every request failed: `{p[m]['error']}`" for m in p if "error" in p[m]]
+    size = r["config"]["main_size"]
+    lines = [f"## Where one query's time goes (median ms, c=1, {size:,} chunks)", ""]
+    if modes:
+        stages = list(p[modes[0]])
+        lines += _table(("stage", *modes), [(s, *(p[m][s] for m in modes)) for s in stages])
+    if failed:
+        lines += [*failed, ""]
+    if p.get("missing_stages"):
+        lines += [f"Stages not found in the code (not timed): {', '.join(p['missing_stages'])}", ""]
+    return lines
+
+
+def _errors(r: R) -> list[str]:
+    if not r["errors"]:
+        return []
+    return ["## Errors", "", *(f"- **{e['step']}**: `{e['error'][:400]}`" for e in r["errors"]), ""]
+
+
+def write_reports(results: R, out_dir: Path) -> tuple[Path, Path]:
+    """report.json and report.md in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out_dir / "report.json", out_dir / "report.md"
+    json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    parts = (_header, _targets, _ingest, _http, _scaling, _profile, _errors)
+    md_path.write_text("\n".join(line for part in parts for line in part(results)))
+    return json_path, md_path

@@ -1,0 +1,137 @@
+"""The speed targets, checked against a run's results (they live here, not in timed tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Results = dict[str, Any]
+
+
+class ServiceFailed(Exception):
+    """The service failed the requests a target is measured on: the target is not met."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measured value that must stay at or under (`at_most`) or at or over a limit."""
+
+    name: str
+    limit: float
+    at_most: bool
+    unit: str
+    measure: Callable[[Results], float | None]
+
+    def check(self, results: Results) -> dict[str, Any]:
+        """{target, measured, unit, pass, note}; pass is None when nothing was measured."""
+        note = ""
+        try:
+            value = self.measure(results)
+        except ServiceFailed as exc:
+            value, note = None, str(exc)
+        except (KeyError, TypeError, ZeroDivisionError):
+            value = None
+        if value is not None:
+            passed: bool | None = value <= self.limit if self.at_most else value >= self.limit
+        else:
+            passed = False if note else None
+        sign = "≤" if self.at_most else "≥"
+        return {
+            "target": f"{self.name} {sign} {self.limit:g}{self.unit}",
+            "measured": None if value is None else round(value, 3),
+            "unit": self.unit,
+            "pass": passed,
+            "note": note,
+        }
+
+
+def _http(r: Results, mode: str, c: int) -> dict[str, Any]:
+    run: dict[str, Any] = r["http"]["citedqa"][mode][str(c)]
+    if not run.get("n") and run.get("errors"):
+        error = run.get("first_error", "")[:160]
+        raise ServiceFailed(f"all {run['errors']} requests failed ({error})")
+    return run
+
+
+def _default_mode(r: Results) -> str:
+    return str(r["http"]["default_mode"])
+
+
+def targets(r: Results) -> list[Target]:
+    """The issue's targets, with the main size and retrieval modes of this run."""
+    size = r["config"]["main_size"]
+    default = _default_mode(r)
+    out = [
+        Target(
+            "ingest chunks/s ÷ bare encoder chunks/s (two runs)",
+            0.90,
+            False,
+            "",
+            lambda r: r["ingest"]["ratio"],
+        ),
+        Target(
+            "ingest: encoder time ÷ ingest time, same run (load-drift free)",
+            0.90,
+            False,
+            "",
+            lambda r: r["ingest"]["encoder_share"],
+        ),
+    ]
+    for m in r["http"]["citedqa"]:
+        label = f"{m} (the default)" if m == default else m
+        out += [
+            Target(
+                f"p50 at {size:,} chunks, c=1, {label}",
+                50.0,
+                True,
+                " ms",
+                lambda r, m=m: _http(r, m, 1)["p50_ms"],
+            ),
+            Target(
+                f"p95 at {size:,} chunks, c=1, {label}",
+                150.0,
+                True,
+                " ms",
+                lambda r, m=m: _http(r, m, 1)["p95_ms"],
+            ),
+            Target(
+                f"req/s at c=8, {label} ÷ bare llama-index",
+                1.5,
+                False,
+                "×",
+                lambda r, m=m: _http(r, m, 8)["throughput"] / r["http"]["bare"]["8"]["throughput"],
+            ),
+            Target(
+                f"req/s at c=8, {label} ÷ encoder alone",
+                0.90,
+                False,
+                "×",
+                lambda r, m=m: (
+                    _http(r, m, 8)["throughput"]
+                    / r["http"]["encoder"]["per request"]["8"]["throughput"]
+                ),
+            ),
+            Target(
+                f"event-loop probe p99 while {label} queries run at c=8",
+                50.0,
+                True,
+                " ms",
+                lambda r, m=m: r["http"]["citedqa"][m]["8"]["probe"]["p99_ms"],
+            ),
+        ]
+    out += [
+        Target(
+            f"peak RSS of the service at {size:,} chunks, after all runs",
+            600.0,
+            True,
+            " MB",
+            lambda r: r["http"]["rss"]["peak_mb"],
+        ),
+    ]
+    return out
+
+
+def check_all(results: Results) -> list[dict[str, Any]]:
+    """Every target's verdict."""
+    return [t.check(results) for t in targets(results)]
