@@ -21,7 +21,7 @@ class BenchConfig:
     scaling_seconds: float = 6.0  # per concurrency-1 run at the other sizes
     max_requests: int = 3_000  # per load run
     rounds: int = 3  # interleaved rounds per concurrency when several services are loaded
-    ceiling_seconds: float = 4.0  # per concurrency and variant, encoder alone
+    ceiling_seconds: float = 4.0  # encoder alone: per concurrency and variant, all rounds
     profile_questions: int = 40  # per mode
     warmup_requests: int = 5
     seed: int = 7

@@ -27,7 +27,6 @@ JOBS = {
     "fingerprint": "bench.stores:fingerprint",
     "bare-synthetic": "bench.bare:write_synthetic",
     "bare-mirror": "bench.bare:mirror",
-    "ceiling": "bench.ceiling:measure_ceiling",
     "profile": "bench.profile:measure_profile",
 }
 

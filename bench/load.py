@@ -34,6 +34,7 @@ class LoadResult:
     probe: list[float] = field(default_factory=list)  # seconds
     first_error: str | None = None
     refused: int = 0  # 200s whose body says `"refused":true` (citedqa's "no answer")
+    items: int = 0  # questions answered, when a call answers several (batched encoder)
 
     @property
     def errors(self) -> int:
@@ -47,10 +48,13 @@ class LoadResult:
         self.probe += other.probe
         self.first_error = self.first_error or other.first_error
         self.refused += other.refused
+        self.items += other.items
 
     def summary(self) -> dict[str, Any]:
         """Latency/throughput summary, plus the probe's when there was one."""
         out = summarize(self.latencies, self.seconds, self.errors)
+        if self.items and self.seconds > 0:
+            out["throughput"] = round(self.items / self.seconds, 2)
         out["concurrency"] = self.concurrency
         out["refused"] = self.refused
         if self.first_error:

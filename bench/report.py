@@ -105,7 +105,8 @@ def _ingest(r: R) -> list[str]:
 
 
 def _run_row(what: str, mode: str, c: str, s: R) -> tuple[Any, ...]:
-    refused = f"{100 * s['refused'] / s['n']:.0f}%" if s.get("n") and "refused" in s else "–"
+    citedqa = what.startswith("citedqa")
+    refused = f"{100 * s['refused'] / s['n']:.0f}%" if citedqa and s.get("n") else "–"
     probe = s.get("probe", {}).get("p99_ms")
     percentiles = (s.get("p50_ms"), s.get("p95_ms"), s.get("p99_ms"))
     return (what, mode, c, *percentiles, s["throughput"], s["errors"], refused, probe)

@@ -134,16 +134,14 @@ def _measure(run: Run, work: Path, layouts: dict[int, Layout], questions: Questi
         got = run.step(
             f"citedqa at {size:,} chunks, c=1",
             lambda s=size: measuring.measure_size(
-                cfg, layouts[s], work, questions, (1,), cfg.scaling_seconds, with_bare=False
+                cfg, layouts[s], work, questions, (1,), cfg.scaling_seconds, main=False
             ),
         )
         r["scaling"][str(size)] = got and got["citedqa"]
-    encoder = run.step("encoder alone", lambda: measuring.measure_ceiling(cfg, work, questions))
-    r["http"]["encoder"] = encoder or {}
     got = run.step(
-        f"citedqa and bare llama-index at {main:,} chunks, c={cfg.concurrencies}, interleaved",
+        f"citedqa, bare llama-index and encoder at {main:,} chunks, c={cfg.concurrencies}",
         lambda: measuring.measure_size(
-            cfg, layouts[main], work, questions, cfg.concurrencies, cfg.run_seconds, with_bare=True
+            cfg, layouts[main], work, questions, cfg.concurrencies, cfg.run_seconds, main=True
         ),
     )
     if got is not None:
@@ -154,6 +152,7 @@ def _measure(run: Run, work: Path, layouts: dict[int, Layout], questions: Questi
         r["http"]["default_mode"] = _default_mode(ours["modes_supported"])
         r["http"]["bare"] = bare.get("runs", {}).get("bare", {})
         r["http"]["bare_service"] = {k: v for k, v in bare.items() if k != "runs"}
+        r["http"]["encoder"] = got.get("encoder", {}).get("runs", {})
     modes = list(r["http"]["citedqa"]) or ["default"]
     r["profile"] = run.step(
         "profile one query",

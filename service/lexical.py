@@ -78,11 +78,11 @@ class LexicalIndex:
             self._checked_at = now
             if generation == self._generation:
                 return
-            ids, texts, metadatas = self._store.all_chunks()
+            keep = ("doc_id", "outlet", "author", "date", "page")
+            ids, texts, metadatas = self._store.all_chunks(keep)
             bm25 = None
             if ids:
                 bm25 = bm25s.BM25()
                 bm25.index([key_terms(t) or ["\x00"] for t in texts], show_progress=False)
-            keep = ("doc_id", "outlet", "author", "date", "page")
-            self._metadata = [{k: m.get(k) for k in keep} for m in metadatas]
+            self._metadata = metadatas
             self._ids, self._bm25, self._generation = ids, bm25, generation
