@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import signal
 import sys
 from pathlib import Path
@@ -13,14 +14,15 @@ from bench.config import BenchConfig
 from bench.plot import write_plot
 from bench.report import write_reports
 from bench.runner import run_benchmark
+from bench.targets import check_all
 
 
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(part.replace("_", "")) for part in text.split(",") if part)
 
 
-def parse_args(argv: list[str]) -> BenchConfig:
-    """The run's configuration from the command line."""
+def parse_args(argv: list[str]) -> tuple[BenchConfig, Path | None]:
+    """The run's configuration, and the report.json to re-render instead (--render)."""
     d = BenchConfig()
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="smoke test: tiny sizes, short runs")
@@ -58,6 +60,12 @@ def parse_args(argv: list[str]) -> BenchConfig:
         help="keep the synthetic stores here and reuse them (default: %(default)s)",
     )
     p.add_argument("--no-cache", action="store_true", help="build every store afresh, keep none")
+    p.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        help="measure nothing: re-check the targets of this report.json and write the report",
+    )
     a = p.parse_args(argv)
     cfg = dataclasses.replace(
         d,
@@ -71,15 +79,19 @@ def parse_args(argv: list[str]) -> BenchConfig:
         out_dir=a.out,
         cache_dir=None if a.no_cache else a.cache,
     )
-    return cfg.quick() if a.quick else cfg
+    return (cfg.quick() if a.quick else cfg), a.render
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run; 0 when the run completed (targets may fail), 1 when a step failed."""
-    cfg = parse_args(sys.argv[1:] if argv is None else argv)
-    # On SIGTERM unwind like Ctrl-C does: servers and jobs stopped, temporary files removed.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    results = run_benchmark(cfg)
+    cfg, render = parse_args(sys.argv[1:] if argv is None else argv)
+    if render is not None:
+        results = json.loads(render.read_text())
+        results["targets"] = check_all(results)
+    else:
+        # On SIGTERM unwind like Ctrl-C: servers and jobs stopped, temporary files removed.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        results = run_benchmark(cfg)
     json_path, md_path = write_reports(results, cfg.out_dir)
     write_plot(results, cfg.out_dir / "report.png")
     print(md_path.read_text())

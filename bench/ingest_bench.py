@@ -79,8 +79,8 @@ def measure_ingest(
 def measure_encoder(data_dir: str, collection: str) -> dict[str, Any]:
     """Embed the stored chunk texts with a freshly loaded encoder and nothing else."""
     settings = Settings(data_dir=Path(data_dir), collection=collection)
-    texts = make_client(settings).get_collection(collection).get(include=["documents"])
-    texts = [t for t in texts["documents"] if t]
+    stored = make_client(settings).get_collection(collection).get(include=["documents"])
+    texts = [t for t in stored["documents"] if t]
     started = time.perf_counter()
     embedder = make_embedder(settings)
     embedder.encode(texts)

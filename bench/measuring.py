@@ -23,7 +23,7 @@ from bench.config import BenchConfig
 from bench.jobs import run_job
 from bench.load import LoadResult, probe_idle, run_load
 from bench.questions import QuestionSlices
-from bench.servers import Server, bare_server, citedqa_server
+from bench.servers import Server, ServerFailed, bare_server, citedqa_server
 
 LOOP_PROBE = "/openapi.json"  # an async FastAPI route: answered on the event loop itself
 Body = Callable[[str], dict[str, Any]]
@@ -177,13 +177,16 @@ def measure_size(
             out["citedqa"]["memory_after_warmup"][s.name] = _memory(ours)
         servers = {"citedqa": ours}
         if main:
-            bare = stack.enter_context(bare_server(lay.bare_path, lay.bare_collection, work))
-            servers["bare"] = bare
-            out["bare"] = _facts(bare, health=False)
-            subjects.append(
-                Subject("bare", "bare", HttpRunner(bare, "/query", _bare_body), "vector", seconds)
-            )
-            _warm_up(subjects[-1], qs.get("warmup-bare", cfg.warmup_requests))
+            try:
+                bare = stack.enter_context(bare_server(lay.bare_path, lay.bare_collection, work))
+            except ServerFailed as exc:  # e.g. llama-index-vector-stores-chroma not installed
+                out["bare"] = {"error": str(exc)}
+            else:
+                servers["bare"] = bare
+                out["bare"] = _facts(bare, health=False)
+                runner = HttpRunner(bare, "/query", _bare_body)
+                subjects.append(Subject("bare", "bare", runner, "vector", seconds))
+                _warm_up(subjects[-1], qs.get("warmup-bare", cfg.warmup_requests))
             subjects += _encoder_subjects(cfg, stack.enter_context(EncoderWorker(work)))
         for c in concurrencies:
             _load(cfg, subjects, c, qs)

@@ -153,7 +153,7 @@ def _memory_line(r: R) -> list[str]:
         r["scaling"].get(str(r["config"]["main_size"])) or {},
         r["http"].get("bare_service"),
     )
-    if not ours or not bare:
+    if not ours or not bare or "memory" not in bare:
         return []
     return [
         f"Memory after these runs: citedqa {ours['memory']['rss_mb']:,.0f} MB "
@@ -165,7 +165,9 @@ def _memory_line(r: R) -> list[str]:
 
 
 def _ratio(a: R, b: R) -> str:
-    return f"{a['throughput'] / b['throughput']:.2f}×" if b.get("throughput") else "–"
+    if not a.get("n") or not b.get("throughput"):
+        return "–"
+    return f"{a['throughput'] / b['throughput']:.2f}×"
 
 
 def _scaling(r: R) -> list[str]:

@@ -152,6 +152,8 @@ def _measure(run: Run, work: Path, layouts: dict[int, Layout], questions: Questi
         r["http"]["default_mode"] = _default_mode(ours["modes_supported"])
         r["http"]["bare"] = bare.get("runs", {}).get("bare", {})
         r["http"]["bare_service"] = {k: v for k, v in bare.items() if k != "runs"}
+        if "error" in bare:
+            r["errors"].append({"step": "bare llama-index service", "error": bare["error"]})
         r["http"]["encoder"] = got.get("encoder", {}).get("runs", {})
     modes = list(r["http"]["citedqa"]) or ["default"]
     r["profile"] = run.step(

@@ -49,8 +49,9 @@ class Target:
 def _http(r: Results, mode: str, c: int) -> dict[str, Any]:
     run: dict[str, Any] = r["http"]["citedqa"][mode][str(c)]
     if not run.get("n") and run.get("errors"):
-        error = run.get("first_error", "")[:160]
-        raise ServiceFailed(f"all {run['errors']} requests failed ({error})")
+        error = str(run.get("first_error", ""))
+        detail = error.partition('"detail":"')[2].partition('"')[0] or error[:160]
+        raise ServiceFailed(f"all {run['errors']} requests failed: {detail}")
     return run
 
 
@@ -127,6 +128,15 @@ def targets(r: Results) -> list[Target]:
             True,
             " MB",
             lambda r: r["http"]["rss"]["peak_mb"],
+        ),
+        Target(
+            f"RSS of the service at {size:,} chunks after its vector warm-up (no BM25 yet)",
+            600.0,
+            True,
+            " MB",
+            lambda r: r["scaling"][str(r["config"]["main_size"])]["memory_after_warmup"]["vector"][
+                "rss_mb"
+            ],
         ),
     ]
     return out
