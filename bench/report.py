@@ -31,6 +31,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def _stores(r: R) -> str:
+    synthetic = [b for k, b in r["builds"].items() if b and "reused" in b]
+    return (
+        "synthetic stores reused from the cache" if synthetic else "every store built in this run"
+    )
+
+
 def _header(r: R) -> list[str]:
     m, c = r["meta"], r["config"]
     lines = [
@@ -38,7 +45,7 @@ def _header(r: R) -> list[str]:
         "",
         f"{m['date']} · commit {m['commit']}{' (uncommitted changes)' if m['dirty'] else ''} · "
         f"{m['cores']} cores ({m['cpu']}) · {m['memory_gb']} GB · Python {m['python']} · "
-        f"run took {m.get('seconds', 0):.0f} s · `uv run python -m bench"
+        f"run took {m.get('seconds', 0):.0f} s ({_stores(r)}) · `uv run python -m bench"
         f"{' --quick' if c['quick_mode'] else ''}`",
         "",
         f"Load average {m['loadavg_start']} at start, {m.get('loadavg_end', '–')} at end "
@@ -220,10 +227,19 @@ def _profile(r: R) -> list[str]:
     return lines
 
 
+def _one_line(text: str) -> str:
+    return " / ".join(line.strip() for line in text[:600].splitlines() if line.strip())
+
+
 def _errors(r: R) -> list[str]:
     if not r["errors"]:
         return []
-    return ["## Errors", "", *(f"- **{e['step']}**: `{e['error'][:400]}`" for e in r["errors"]), ""]
+    return [
+        "## Errors",
+        "",
+        *(f"- **{e['step']}**: `{_one_line(e['error'])}`" for e in r["errors"]),
+        "",
+    ]
 
 
 def write_reports(results: R, out_dir: Path) -> tuple[Path, Path]:
