@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,33 +71,11 @@ def api(seeded_settings: Settings) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real `chroma run` server on a free port, stopped at the end."""
-    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if exe is None:
-        pytest.fail("the `chroma` command is not installed")
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = (path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path / "db"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    from tests.chroma_process import ChromaProcess
+
+    server = ChromaProcess(tmp_path_factory.mktemp("chroma-server"), free_port())
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start: {(path / 'server.log').read_text()}")
-            time.sleep(0.2)
-        yield "127.0.0.1", port
+        server.start()
+        yield "127.0.0.1", server.port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        server.stop()
