@@ -17,7 +17,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from bench.seedtext import load_seed_text
-from bench.synthetic import fast_chunking, synthetic_batches
+from bench.synthetic import synthetic_batches
 from citedqa.components import make_chunker, make_embedder
 from citedqa.embedder import Embedder
 from citedqa.settings import Settings
@@ -67,19 +67,16 @@ def write_synthetic(
     chunker = make_chunker(settings, embedder)
     index = open_index(path, collection, embedder)
     count = 0
-    with fast_chunking():
-        for batch in synthetic_batches(
-            load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed
-        ):
-            meta = {"doc_id": batch.doc.doc_id, "title": batch.doc.title}
-            _insert(
-                index,
-                [c.chunk_id for c in batch.chunks],
-                [c.text for c in batch.chunks],
-                batch.vectors,
-                [meta] * len(batch.chunks),
-            )
-            count += len(batch.chunks)
+    for batch in synthetic_batches(load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed):
+        meta = {"doc_id": batch.doc.doc_id, "title": batch.doc.title}
+        _insert(
+            index,
+            [c.chunk_id for c in batch.chunks],
+            [c.text for c in batch.chunks],
+            batch.vectors,
+            [meta] * len(batch.chunks),
+        )
+        count += len(batch.chunks)
     return {"chunks": count, "seconds": time.perf_counter() - started}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.corpus import CorpusGenerator
 from bench.seedtext import load_seed_text
-from bench.synthetic import as_document, fast_chunking
+from bench.synthetic import as_document
 from bench.timers import StageTimer
 from citedqa.components import make_chunker, make_embedder
 from citedqa.settings import Settings
@@ -37,13 +37,12 @@ def write_corpus(corpus_dir: Path, settings: Settings, size: int, seed: int, see
     embedder = make_embedder(settings)
     chunker = make_chunker(settings, embedder)
     chunks = documents = 0
-    with fast_chunking():
-        for doc in CorpusGenerator(load_seed_text(seeds), seed).documents():
-            if chunks >= size:
-                break
-            (corpus_dir / f"{doc.doc_id}.txt").write_text(doc.text + "\n", encoding="utf-8")
-            chunks += len(chunker.split(as_document(doc)))
-            documents += 1
+    for doc in CorpusGenerator(load_seed_text(seeds), seed).documents():
+        if chunks >= size:
+            break
+        (corpus_dir / f"{doc.doc_id}.txt").write_text(doc.text + "\n", encoding="utf-8")
+        chunks += len(chunker.split(as_document(doc)))
+        documents += 1
     return documents
 
 

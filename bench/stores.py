@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from bench.seedtext import load_seed_text
-from bench.synthetic import fast_chunking, synthetic_batches
+from bench.synthetic import synthetic_batches
 from citedqa.components import make_chunker, make_embedder, open_store
 from citedqa.settings import Settings
 
@@ -83,16 +83,15 @@ def write_synthetic(
     store._chunks, store._docs = batched  # type: ignore[assignment]
     documents = chunks = 0
     write_seconds = 0.0
-    with fast_chunking():
-        batches = synthetic_batches(load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed)
-        for batch in batches:
-            t = time.perf_counter()
-            store.write_chunks(batch.doc, batch.chunks, batch.vectors, batch.sentence_vectors)
-            ids = [c.chunk_id for c in batch.chunks]
-            store.commit_document(batch.doc, ids, chunker.config_id)
-            write_seconds += time.perf_counter() - t
-            documents += 1
-            chunks += len(batch.chunks)
+    batches = synthetic_batches(load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed)
+    for batch in batches:
+        t = time.perf_counter()
+        store.write_chunks(batch.doc, batch.chunks, batch.vectors, batch.sentence_vectors)
+        ids = [c.chunk_id for c in batch.chunks]
+        store.commit_document(batch.doc, ids, chunker.config_id)
+        write_seconds += time.perf_counter() - t
+        documents += 1
+        chunks += len(batch.chunks)
     t = time.perf_counter()
     for collection in batched:
         collection.flush()
@@ -132,9 +131,8 @@ def fingerprint(seeds_dir: str, seed: int) -> dict[str, Any]:
         store = open_store(settings, embedder)
         captured = [BatchedCollection(store._chunks, 10**9), BatchedCollection(store._docs, 10**9)]
         store._chunks, store._docs = captured  # type: ignore[assignment]
-        with fast_chunking():
-            seeds = load_seed_text(Path(seeds_dir))
-            batch = next(iter(synthetic_batches(seeds, embedder, chunker, 40, seed)))
+        seeds = load_seed_text(Path(seeds_dir))
+        batch = next(iter(synthetic_batches(seeds, embedder, chunker, 40, seed)))
         store.write_chunks(batch.doc, batch.chunks, batch.vectors, batch.sentence_vectors)
         store.commit_document(batch.doc, [c.chunk_id for c in batch.chunks], chunker.config_id)
         records = [_shape(c.buffered) for c in captured]

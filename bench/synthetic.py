@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +10,10 @@ import numpy as np
 from bench.corpus import CorpusGenerator, SyntheticDoc
 from bench.seedtext import SeedText
 from bench.vectors import SyntheticVectors
-from citedqa import chunking
 from citedqa.chunking import Chunker
 from citedqa.embedder import Embedder
 from citedqa.models import Chunk, Document
-from citedqa.sentences import sentence_spans
 
-_LINE = re.compile(r"[^\n]+")
 PROGRESS_EVERY = 10_000  # chunks between progress lines (in the job's log)
 
 
@@ -35,32 +30,6 @@ class SyntheticBatch:
 def as_document(doc: SyntheticDoc) -> Document:
     """The citedqa Document of a synthetic document."""
     return Document(doc_id=doc.doc_id, text=doc.text, title=doc.title)
-
-
-def per_line_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """`citedqa.sentences.sentence_spans`, applied line by line: the same spans, faster.
-
-    A sentence never crosses a line break, and each boundary rule only looks inside its
-    line, so the result is identical; but `sentence_spans` re-scans the text from its start
-    at every candidate boundary (`_ends_with_abbreviation` searches `text[:end]`), which is
-    quadratic in the document's length: this keeps each scan inside one line.
-    """
-    out: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        base = line.start()
-        out.extend((base + s, base + e) for s, e in sentence_spans(line.group(0)))
-    return out
-
-
-@contextmanager
-def fast_chunking() -> Iterator[None]:
-    """Use `per_line_sentence_spans` in the chunker (synthetic builds only, never ingest)."""
-    original = chunking.sentence_spans
-    chunking.sentence_spans = per_line_sentence_spans
-    try:
-        yield
-    finally:
-        chunking.sentence_spans = original
 
 
 def synthetic_batches(

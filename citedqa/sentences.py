@@ -72,18 +72,20 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"""[.!?…]+['"’”»)\]]*(?=\s+['"‘“«(\[]?[\w])""")
 _LINE = re.compile(r"[^\n]+")
+_NEXT_WORD = re.compile(r"\s+['\"‘“«(\[]?(\w)")
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
-    word = re.search(r"(\S+)$", text[:end])
-    if word is None:
-        return False
-    token = word.group(1).rstrip(".").lower()
+    # Walk back to the word's start: a regex over `text[:end]` made splitting quadratic.
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    token = text[start:end].rstrip(".").lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
 def _next_starts_lower(text: str, pos: int) -> bool:
-    match = re.compile(r"\s+['\"‘“«(\[]?(\w)").match(text, pos)
+    match = _NEXT_WORD.match(text, pos)
     return match is not None and match.group(1).islower()
 
 

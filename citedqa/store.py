@@ -269,6 +269,11 @@ class Store:
             for lo in range(0, len(ids), _WRITE_BATCH):
                 self._chunks.delete(ids=ids[lo : lo + _WRITE_BATCH])
 
+    def count_documents(self) -> int:
+        """Number of documents in the manifest."""
+        with _store_errors("count documents"):
+            return self._docs.count()
+
     def count_chunks(self) -> int:
         """Number of chunk vectors stored."""
         with _store_errors("count chunks"):

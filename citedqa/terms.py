@@ -1,4 +1,4 @@
-"""Key terms of a text: lowercased, stop words dropped, Porter-stemmed.
+"""Key terms of a text: lowercased, stop words dropped, stemmed (Snowball English).
 
 Shared by lexical scoring (answer selection, support checks) so both agree on what a
 "term" is.
@@ -7,14 +7,17 @@ Shared by lexical scoring (answer selection, support checks) so both agree on wh
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
-from nltk.stem import PorterStemmer
+import Stemmer  # PyStemmer: the C Snowball stemmers
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_stemmer = PorterStemmer()
+# PyStemmer rather than nltk's PorterStemmer: 70x faster (BM25 stems every chunk when it
+# builds) and no nltk import (76 MB resident). A Stemmer object must not be shared by threads.
+_local = threading.local()
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +50,11 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Porter stem of a lowercased word."""
-    return _stemmer.stem(word)
+    """Snowball English (Porter2) stem of a lowercased word."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def words(text: str) -> list[str]:

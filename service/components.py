@@ -13,7 +13,9 @@ from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
 from service.batching import QueryEncoder
+from service.catalog import Catalog
 from service.citing import Citer
+from service.generation import GenerationClock
 from service.lexical import LexicalIndex
 from service.library import DocumentLibrary
 from service.qa import QAService
@@ -40,13 +42,29 @@ class Components:
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
         texts = DocumentTexts(store)
-        lexical = LexicalIndex(store)
+        clock = GenerationClock(store)
+        catalog = Catalog(store, clock)
+        lexical = LexicalIndex(store, clock)
+        if settings.retrieval != "vector":
+            lexical.warm()
         encoder = QueryEncoder(embedder)
-        retriever = Retriever(encoder, store, texts, lexical, settings.rrf_k, settings.bm25_weight)
+        retriever = Retriever(
+            encoder, store, catalog, lexical, settings.rrf_k, settings.bm25_weight
+        )
         judge = SupportJudge(embedder, settings.min_support_score)
         qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
-        indexer = make_indexer(settings, embedder, store)
-        library = DocumentLibrary(store, indexer, texts, lexical, settings)
+
+        def changed(doc_ids: list[str]) -> None:
+            """After this process's own writes: every read-side cache catches up at once."""
+            clock.expire()
+            texts.forget(doc_ids)
+            catalog.forget(doc_ids)
+            lexical.rebuild()
+
+        # The indexer loads every document's near-duplicate fingerprint: only for writers.
+        library = DocumentLibrary(
+            store, lambda: make_indexer(settings, embedder, store), settings, changed
+        )
         return cls(settings, embedder, store, texts, qa, library, encoder)
 
     def close(self) -> None:

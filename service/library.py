@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -14,8 +15,6 @@ from citedqa.indexer import DocOutcome, Indexer
 from citedqa.models import Document
 from citedqa.settings import Settings
 from citedqa.store import ManifestEntry, Store
-from service.lexical import LexicalIndex
-from service.texts import DocumentTexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +53,15 @@ class DocumentLibrary:
     def __init__(
         self,
         store: Store,
-        indexer: Indexer,
-        texts: DocumentTexts,
-        lexical: LexicalIndex,
+        make_indexer: Callable[[], Indexer],
         settings: Settings,
+        changed: Callable[[list[str]], None],
     ) -> None:
         self._store = store
-        self._indexer = indexer
-        self._texts = texts
-        self._lexical = lexical
+        self._make_indexer = make_indexer
+        self._indexer: Indexer | None = None
         self._settings = settings
+        self._changed = changed
         self._write_lock = threading.Lock()
 
     def list(self, limit: int, cursor: str | None, filters: dict[str, str]) -> Page:
@@ -97,7 +95,8 @@ class DocumentLibrary:
         if len(set(ids)) != len(ids):
             raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
         with self._write_lock:
-            outcomes = [self._indexer.index(doc) for doc in docs]
+            indexer = self._writer()
+            outcomes = [indexer.index(doc) for doc in docs]
         self._changed(ids)
         return outcomes
 
@@ -105,7 +104,7 @@ class DocumentLibrary:
         """Remove a document and its chunks; NotFoundError when unknown."""
         self._store.document(doc_id)  # raises NotFoundError
         with self._write_lock:
-            removed = self._indexer.remove(doc_id)
+            removed = self._writer().remove(doc_id)
         self._changed([doc_id])
         return removed
 
@@ -124,10 +123,11 @@ class DocumentLibrary:
             doc.doc_id, doc.text, doc.title, {**doc.metadata, "source": name}, doc.pages
         )
 
-    def _changed(self, doc_ids: list[str]) -> None:
-        for doc_id in doc_ids:
-            self._texts.forget(doc_id)
-        self._lexical.invalidate()
+    def _writer(self) -> Indexer:
+        """The indexer, made on the first write; the caller holds the write lock."""
+        if self._indexer is None:
+            self._indexer = self._make_indexer()
+        return self._indexer
 
 
 def _field(entry: ManifestEntry, key: str) -> str | None:

@@ -21,8 +21,8 @@ from citedqa.settings import RetrievalMode
 from citedqa.store import Store
 from service.answerers.base import Evidence
 from service.batching import QueryEncoder
+from service.catalog import Catalog, DocState
 from service.lexical import LexicalIndex
-from service.texts import DocumentTexts
 from service.timings import stage
 
 
@@ -57,14 +57,14 @@ class Retriever:
         self,
         encoder: QueryEncoder,
         store: Store,
-        texts: DocumentTexts,
+        catalog: Catalog,
         lexical: LexicalIndex,
         rrf_k: int = 60,
         bm25_weight: float = 1.0,
     ) -> None:
         self._encoder = encoder
         self._store = store
-        self._texts = texts
+        self._catalog = catalog
         self._lexical = lexical
         self._rrf_k = rrf_k
         self._bm25_weight = bm25_weight
@@ -89,8 +89,8 @@ class Retriever:
             rankings.append(self._lexical_ranking(question, vector, depth, filters))
         weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
         fused = _fuse(rankings, weights, self._rrf_k) if len(rankings) > 1 else rankings[0]
-        current = self._current(fused)
-        return Evidence(question=question, vector=vector, chunks=self._collapse(current)[:top_k])
+        chunks = self._collapse(fused, self._current(fused), top_k)
+        return Evidence(question=question, vector=vector, chunks=chunks)
 
     def _lexical_ranking(
         self, question: str, vector: np.ndarray, depth: int, filters: Filters
@@ -105,45 +105,42 @@ class Retriever:
                 out.append(dataclasses.replace(chunk, score=float(chunk_vector @ vector)))
         return out
 
-    def _current(self, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
-        """Only chunks of each document's active version (one manifest look-up per document)."""
-        hashes: dict[str, set[str]] = defaultdict(set)
+    def _current(self, chunks: list[RetrievedChunk]) -> dict[str, DocState]:
+        """Live state of the documents of `chunks`, each document's hashes checked at once."""
+        seen: dict[str, set[str]] = defaultdict(set)
         for chunk in chunks:
-            hashes[chunk.doc_id].add(chunk.doc_hash)
-        active: dict[str, str] = {}
-        for doc_id, seen in hashes.items():
-            rec = self._texts.record(doc_id)
-            if rec is not None and (len(seen) > 1 or rec[0].content_hash not in seen):
-                rec = self._texts.record(doc_id, refresh=True)  # another version is live
-            if rec is not None:
-                active[doc_id] = rec[0].content_hash
-        return [c for c in chunks if active.get(c.doc_id) == c.doc_hash]
+            seen[chunk.doc_id].add(chunk.doc_hash)
+        return self._catalog.states(seen)
 
-    def _collapse(self, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
-        """Drop passages a near-duplicate document repeats; credit it on the kept one."""
+    @staticmethod
+    def _collapse(
+        chunks: list[RetrievedChunk], states: dict[str, DocState], top_k: int
+    ) -> list[RetrievedChunk]:
+        """Chunks of live versions only; a passage a near-duplicate document repeats is kept
+        once, crediting the other document in `also_reported_by`."""
         kept: list[RetrievedChunk] = []
         for chunk in chunks:
-            group = self._group_of(chunk.doc_id)
+            state = states.get(chunk.doc_id)
+            if state is None or state.content_hash != chunk.doc_hash:
+                continue  # a version being replaced or removed
             twin = next(
                 (
                     i
                     for i, k in enumerate(kept)
                     if k.doc_id != chunk.doc_id
-                    and self._group_of(k.doc_id) == group
+                    and states[k.doc_id].group == state.group
                     and _same_passage(k, chunk)
                 ),
                 None,
             )
             if twin is None:
+                if len(kept) == top_k:
+                    continue  # still scanned: a later twin credits a kept passage
                 kept.append(chunk)
             elif chunk.doc_id not in kept[twin].also_reported_by:
                 others = (*kept[twin].also_reported_by, chunk.doc_id)
                 kept[twin] = dataclasses.replace(kept[twin], also_reported_by=others)
         return kept
-
-    def _group_of(self, doc_id: str) -> str:
-        rec = self._texts.record(doc_id)
-        return (rec[0].duplicate_of or doc_id) if rec is not None else doc_id
 
 
 def _same_passage(a: RetrievedChunk, b: RetrievedChunk) -> bool:

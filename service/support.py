@@ -38,9 +38,26 @@ from citedqa.terms import key_terms, stem, stopwords
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # "one" is left out: far more often a pronoun ("one of the leaders") than a count.
-_UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-          "nineteen"]
+_UNITS = [
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORD_VALUES = {w: i for i, w in enumerate(_UNITS, start=2)} | {
     w: 20 + 10 * i for i, w in enumerate(_TENS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from citedqa.errors import NotFoundError
 from citedqa.store import ManifestEntry, Store
@@ -34,7 +35,7 @@ class DocumentTexts:
         try:
             fresh = self._store.document(doc_id)
         except NotFoundError:
-            self.forget(doc_id)
+            self.forget([doc_id])
             return None
         self._put(doc_id, fresh)
         return fresh
@@ -59,9 +60,10 @@ class DocumentTexts:
                 _, dropped = self._cache.popitem(last=False)
                 self._chars -= len(dropped[1])
 
-    def forget(self, doc_id: str) -> None:
-        """Drop a document from the cache (after this process changed it)."""
+    def forget(self, doc_ids: Iterable[str]) -> None:
+        """Drop documents from the cache (after this process changed them)."""
         with self._lock:
-            old = self._cache.pop(doc_id, None)
-            if old is not None:
-                self._chars -= len(old[1])
+            for doc_id in doc_ids:
+                old = self._cache.pop(doc_id, None)
+                if old is not None:
+                    self._chars -= len(old[1])

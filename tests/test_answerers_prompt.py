@@ -12,8 +12,14 @@ from service.answerers.prompt import NO_ANSWER, SYSTEM, messages, parse
 
 def _chunk(text: str, n: int = 0) -> RetrievedChunk:
     return RetrievedChunk(
-        chunk_id=f"d{n}:abc:0-{len(text)}", doc_id=f"d{n}", doc_hash="abc", title="T",
-        text=text, start=0, end=len(text), score=0.8,
+        chunk_id=f"d{n}:abc:0-{len(text)}",
+        doc_id=f"d{n}",
+        doc_hash="abc",
+        title="T",
+        text=text,
+        start=0,
+        end=len(text),
+        score=0.8,
     )
 
 
@@ -21,11 +27,15 @@ def _chunk(text: str, n: int = 0) -> RetrievedChunk:
     ("reply", "expected"),
     [
         ("Kim came by train [1].", [("Kim came by train.", [1])]),
-        ("Kim came by train. [2] He met Putin [1][3].",
-         [("Kim came by train.", [2]), ("He met Putin.", [1, 3])]),
+        (
+            "Kim came by train. [2] He met Putin [1][3].",
+            [("Kim came by train.", [2]), ("He met Putin.", [1, 3])],
+        ),
         ("They met at Vostochny [1, 3; 2].", [("They met at Vostochny.", [1, 3, 2])]),
-        ("- Kim came by train [1].\n- Putin waited [2].",
-         [("Kim came by train.", [1]), ("Putin waited.", [2])]),
+        (
+            "- Kim came by train [1].\n- Putin waited [2].",
+            [("Kim came by train.", [1]), ("Putin waited.", [2])],
+        ),
         ("Kim came by train [9]. Putin waited [0].", []),  # no such passage
         ("Kim came by train. Putin waited.", []),  # no markers: nothing is cited
         ("Kim came by train [1]. I hope this helps!", [("Kim came by train.", [1])]),

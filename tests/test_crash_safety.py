@@ -2,10 +2,10 @@
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from citedqa.components import make_indexer
@@ -33,15 +33,26 @@ def make_corpus(folder: Path, count: int) -> None:
         (folder / f"doc{i:03d}.txt").write_text(f"Dispatch number {i}\n\n{body}\n")
 
 
-def run_ingest(data: Path, corpus: Path) -> subprocess.Popen[bytes]:
+def run_ingest(data: Path, corpus: Path, quiet: bool = True) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CITEDQA_DATA_DIR": str(data)}
     return subprocess.Popen(
-        [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
+        [sys.executable, "-m", "ingest", str(corpus), *(["--quiet"] if quiet else [])],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
     )
+
+
+def wait_for_progress(proc: subprocess.Popen[bytes], done: int) -> None:
+    """Return once the run's progress bar shows `done` documents, or the run has ended."""
+    assert proc.stderr is not None
+    seen = b""
+    while proc.poll() is None:
+        seen = (seen + proc.stderr.read1(4096))[-200:]
+        counts = [int(n) for n in re.findall(rb"(\d+)/\d+ \[", seen)]
+        if counts and max(counts) >= done:
+            return
 
 
 def test_killed_runs_converge_to_a_clean_run(tmp_path: Path) -> None:
@@ -51,12 +62,14 @@ def test_killed_runs_converge_to_a_clean_run(tmp_path: Path) -> None:
     ingest_path(clean, corpus, show_progress=False)
     expected = store_state(clean)
 
+    # Kill points are taken from the run's own progress bar, not from a clock: how long a
+    # run takes depends on the machine's load (a fixed delay let every run finish).
     crashed = make_settings(tmp_path / "crashed")
     rng = random.Random(11)
     kills = 0
     for _ in range(4):
-        proc = run_ingest(crashed.data_dir, corpus)
-        time.sleep(rng.uniform(3.0, 9.0))
+        proc = run_ingest(crashed.data_dir, corpus, quiet=False)
+        wait_for_progress(proc, rng.randint(1, 29))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -88,7 +101,7 @@ def test_readers_see_the_old_or_the_new_version_never_both(tmp_path: Path) -> No
 
     assert versions() == {old.content_hash}
     store.write_chunks(new, chunks, vectors, sentence_vectors)  # step 1: new chunks written
-    components.library._lexical.invalidate()
+    components.qa.retriever._lexical.rebuild()
     assert versions() == {old.content_hash}
     store.commit_document(new, [c.chunk_id for c in chunks], chunker.config_id)  # step 2: switch
     assert versions() == {new.content_hash}

@@ -90,7 +90,11 @@ def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:
     env = {"CITEDQA_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     run = subprocess.run(
         [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 1
     assert "1 added" in run.stdout and "1 failed" in run.stdout
@@ -109,7 +113,11 @@ def test_invalid_setting_is_a_clear_cli_error(tmp_path: Path) -> None:
     env = {"CITEDQA_DATA_DIR": str(tmp_path), "CITEDQA_TOP_K": "zero", "PATH": "/usr/bin:/bin"}
     run = subprocess.run(
         [sys.executable, "-m", "ingest", str(SEEDS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 2
     assert "CITEDQA_TOP_K" in run.stderr and "Traceback" not in run.stderr

@@ -47,8 +47,11 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.C
     with serve_app(fake.app()) as url:
         settings = make_settings(
             tmp_path_factory.mktemp("injected") / "data",
-            llm="openai", llm_base_url=f"{url}/v1", llm_model="fake-model",
-            llm_api_key=SECRET, llm_timeout=5.0,
+            llm="openai",
+            llm_base_url=f"{url}/v1",
+            llm_model="fake-model",
+            llm_api_key=SECRET,
+            llm_timeout=5.0,
         )
         ingest_path(settings, Path(corpus), show_progress=False)
         with served(settings) as client:

@@ -46,8 +46,11 @@ def test_chat_with_the_shipped_gguf() -> None:
 @needs_extra
 def test_service_answers_with_llamacpp(seeded_settings: Settings) -> None:
     settings = make_settings(
-        seeded_settings.data_dir, collection=seeded_settings.collection,
-        llm="llamacpp", llm_max_tokens=48, llm_threads=1,
+        seeded_settings.data_dir,
+        collection=seeded_settings.collection,
+        llm="llamacpp",
+        llm_max_tokens=48,
+        llm_threads=1,
     )
     with served(settings) as client:
         response = client.post("/v1/query", json={**QUESTION, "top_k": 2})

@@ -93,8 +93,10 @@ def test_unsupported(judge: SupportJudge, claim: str, quote: str) -> None:
     [
         ("Russia has 30 brigades stationed along the border.", FORCES),
         ("Russia has thirty brigades stationed along the border.", FORCES),
-        ("North Korea launched three short-range ballistic missiles into the Sea of Japan.",
-         MISSILES),
+        (
+            "North Korea launched three short-range ballistic missiles into the Sea of Japan.",
+            MISSILES,
+        ),
     ],
 )
 def test_number_mismatch_is_unsupported(judge: SupportJudge, claim: str, quote: str) -> None:

@@ -92,7 +92,11 @@ def _openai(settings: Settings) -> Backend:
         max_retries=0,  # a slow or down backend is reported at once, not retried for a minute
     )
     return Backend(
-        llm, "openai", settings.llm_model, where(settings.llm_base_url), settings.llm_timeout,
+        llm,
+        "openai",
+        settings.llm_model,
+        where(settings.llm_base_url),
+        settings.llm_timeout,
         secrets=(key,) if key else (),
     )
 

@@ -35,9 +35,7 @@ _TIME = re.compile(
     r"november|december|century|decade|hours?)\b",
     re.IGNORECASE,
 )
-_MONTH = (
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-)
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _DATE = re.compile(
     rf"\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|"

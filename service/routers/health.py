@@ -23,7 +23,7 @@ def health(components: ComponentsDep) -> HealthResponse | JSONResponse:
         embedder_state = f"down: {exc}"
     try:
         chunks = components.store.count_chunks()
-        documents = len(components.store.manifest())
+        documents = components.store.count_documents()
         store_state = "ok"
     except CitedQAError as exc:
         chunks = documents = None
