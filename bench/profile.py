@@ -20,13 +20,12 @@ from bench.timers import StageTimer
 STATES = "live-version and duplicate-group look-ups (Catalog.states)"
 STATE_MISSES = "chroma manifest reads for them (cache miss)"
 TEXTS = "document text reads for citations (DocumentTexts.record)"
-# Stage -> function. Nested: retrieve ⊃ embed, store.query ⊃ chroma query, bm25, fetch.
+# Stage -> function. Nested: retrieve ⊃ embed, vector search, bm25, fetch.
 PROFILE_STAGES = {
     "embed question": "citedqa.embedder:Embedder.encode",
-    "chroma vector query": "chromadb.api.models.Collection:Collection.query",
-    "store.query (chroma + decode)": "citedqa.store:Store.query",
+    "vector search": "citedqa.store:Store.nearest",
     "bm25 search": "service.lexical:LexicalIndex.search",
-    "fetch bm25 hits (chroma get)": "citedqa.store:Store.get_chunks",
+    "fetch the kept chunks (chroma get)": "citedqa.store:Store.get_chunks",
     "retrieve (all of retrieval)": "service.retrieval:Retriever.retrieve",
     "answer (extractive draft)": "service.answerers.extractive:ExtractiveAnswerer.draft",
     "cite (verify + support)": "service.citing:Citer.finalize",
@@ -41,18 +40,16 @@ def _derived(stages: dict[str, float], total: float) -> dict[str, float]:
     """Exclusive stage times from nested ones, plus the HTTP/app remainder."""
     get = stages.get
     retrieve = get("retrieve (all of retrieval)", 0.0)
-    store = get("store.query (chroma + decode)", 0.0)
-    chroma = get("chroma vector query", 0.0)
-    inner = [get("embed question", 0.0), store, get("bm25 search", 0.0)]
-    inner.append(get("fetch bm25 hits (chroma get)", 0.0))
+    inner = {
+        "embed question": get("embed question", 0.0),
+        "vector search (chroma: ids and distances)": get("vector search", 0.0),
+        "bm25 search": get("bm25 search", 0.0),
+        "fetch the kept chunks (chroma get)": get("fetch the kept chunks (chroma get)", 0.0),
+    }
     answer, cite = get("answer (extractive draft)", 0.0), get("cite (verify + support)", 0.0)
     return {
-        "embed question": inner[0],
-        "chroma vector query": chroma,
-        "decode chroma results": store - chroma,
-        "bm25 search": inner[2],
-        "fetch bm25 hits (chroma get)": inner[3],
-        "fusion, stale/duplicate filtering": retrieve - sum(inner),
+        **inner,
+        "fusion, live-version and duplicate filtering": retrieve - sum(inner.values()),
         "answer (extractive draft)": answer,
         "cite (verify + support)": cite,
         "HTTP + app (validation, threadpool, JSON)": total - retrieve - answer - cite,

@@ -54,6 +54,12 @@ class Chunk:
         return f"{self.doc_id}:{self.doc_hash[:12]}:{self.start}-{self.end}"
 
 
+def chunk_version(chunk_id: str) -> tuple[str, str]:
+    """(doc_id, the first 12 characters of the document version's hash) of a chunk id."""
+    doc_id, version, _ = chunk_id.rsplit(":", 2)
+    return doc_id, version
+
+
 @dataclass(frozen=True, slots=True)
 class RetrievedChunk:
     """A chunk found for a question; `score` is cosine similarity (higher is better).

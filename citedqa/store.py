@@ -122,10 +122,16 @@ class Store:
 
     def manifest(self, doc_ids: Sequence[str] | None = None) -> dict[str, ManifestEntry]:
         """Manifest entries by doc_id (all of them when `doc_ids` is None)."""
-        ids = list(doc_ids) if doc_ids is not None else None
+        out: dict[str, ManifestEntry] = {}
         with _store_errors("read the manifest"):
-            got = self._docs.get(ids=ids, include=["metadatas"])
-        return {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+            if doc_ids is not None:
+                got = self._docs.get(ids=list(doc_ids), include=["metadatas"])
+                return {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+            while True:  # a page at a time: Chroma fails a get of too many records at once
+                got = self._docs.get(include=["metadatas"], limit=_WRITE_BATCH, offset=len(out))
+                out |= {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+                if len(got["ids"]) < _WRITE_BATCH:
+                    return out
 
     def document(self, doc_id: str) -> tuple[ManifestEntry, str]:
         """The manifest entry and canonical text of one document."""
@@ -279,33 +285,29 @@ class Store:
         with _store_errors("count chunks"):
             return self._chunks.count()
 
-    def query(
-        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
-    ) -> list[RetrievedChunk]:
-        """The `k` nearest chunks to a unit vector, best first, optionally filtered."""
+    def nearest(
+        self, vectors: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """For each unit vector, the `k` nearest (chunk_id, cosine), best first.
+
+        Ids and distances only: having Chroma also return texts and metadata cost about
+        four times the search itself, and most hits are then dropped by fusion.
+        """
+        if len(vectors) == 0:
+            return []
         got = _read_racing_writes(
             "search",
             lambda: self._chunks.query(
-                query_embeddings=[vector],
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
+                query_embeddings=list(vectors), n_results=k, where=where, include=["distances"]
             ),
         )
         return [
-            retrieved_chunk(cid, text, meta, 1.0 - float(dist))
-            for cid, text, meta, dist in zip(
-                got["ids"][0],
-                got["documents"][0],
-                got["metadatas"][0],
-                got["distances"][0],
-                strict=True,
-            )
-            if meta is not None and text is not None  # deleted while the search ran
+            [(cid, 1.0 - float(dist)) for cid, dist in zip(ids, dists, strict=True)]
+            for ids, dists in zip(got["ids"], got["distances"], strict=True)
         ]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
-        """Chunks by id (score 0) with their vectors, for results found by another index."""
+        """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
         if not chunk_ids:
             return {}
         got = _read_racing_writes(

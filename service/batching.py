@@ -1,54 +1,50 @@
-"""Query embeddings, micro-batched across concurrent requests and cached.
+"""Query embeddings and vector searches, micro-batched across concurrent requests.
 
-One forward pass over eight questions costs far less than eight passes over one, so
-requests arriving together share a batch: each request thread hands its question to one
-encoder thread, which takes whatever has queued up (up to `max_batch`) and embeds it at once.
-An idle service adds no wait: a lone request is embedded as soon as it arrives.
+One forward pass over eight questions costs far less than eight passes over one, and one
+Chroma query for eight vectors less than eight queries (measured at 100k chunks: 0.9 vs
+2.7 ms a vector). So requests arriving together share a call: each request thread hands
+its item to one worker thread, which takes whatever has queued up (up to `max_batch`) and
+runs it at once. An idle service adds no wait: a lone request runs as soon as it arrives.
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from concurrent.futures import Future
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from citedqa.embedder import Embedder
+from citedqa.store import Store
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+Hits = list[tuple[str, float]]
 
 
-class QueryEncoder:
-    """`encode(text)` for many threads at once, batched, with an LRU cache of vectors."""
+class MicroBatcher(Generic[In, Out]):
+    """`call(item)` from many threads; `run(items)` sees them in batches, on one thread."""
 
-    def __init__(self, embedder: Embedder, max_batch: int = 16, cache_size: int = 4096) -> None:
-        self._embedder = embedder
+    def __init__(self, run: Callable[[list[In]], list[Out]], name: str, max_batch: int) -> None:
+        self._run_batch = run
         self._max_batch = max_batch
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
-        self._queue: queue.SimpleQueue[tuple[str, Future[np.ndarray]] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="query-encoder", daemon=True)
+        self._queue: queue.SimpleQueue[tuple[In, Future[Out]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def encode(self, text: str) -> np.ndarray:
-        """The unit vector of one question (blocks the calling thread, never an event loop)."""
-        with self._lock:
-            hit = self._cache.get(text)
-            if hit is not None:
-                self._cache.move_to_end(text)
-                return hit
-        future: Future[np.ndarray] = Future()
-        self._queue.put((text, future))
-        vector = future.result()
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+    def call(self, item: In) -> Out:
+        """`run([item, ...])[i]` for this item (blocks the calling thread, never a loop)."""
+        future: Future[Out] = Future()
+        self._queue.put((item, future))
+        return future.result()
 
     def close(self) -> None:
-        """Stop the encoder thread."""
+        """Stop the worker thread."""
         self._queue.put(None)
         self._thread.join(timeout=5)
 
@@ -68,10 +64,70 @@ class QueryEncoder:
                     break
                 batch.append(item)
             try:
-                vectors = self._embedder.encode([text for text, _ in batch])
+                results = self._run_batch([item for item, _ in batch])
             except Exception as exc:  # hand the failure to every waiting request
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
-            for (_, future), vector in zip(batch, vectors, strict=True):
-                future.set_result(vector)
+            for (_, future), result in zip(batch, results, strict=True):
+                future.set_result(result)
+
+
+class QueryEncoder:
+    """`encode(text)` for many threads at once, batched, with an LRU cache of vectors."""
+
+    def __init__(self, embedder: Embedder, max_batch: int = 16, cache_size: int = 4096) -> None:
+        self._batcher: MicroBatcher[str, np.ndarray] = MicroBatcher(
+            lambda texts: list(embedder.encode(texts)), "query-encoder", max_batch
+        )
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def encode(self, text: str) -> np.ndarray:
+        """The unit vector of one question."""
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vector = self._batcher.call(text)
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
+
+    def close(self) -> None:
+        """Stop the encoder thread."""
+        self._batcher.close()
+
+
+class NearestSearch:
+    """`Store.nearest` for one vector from many threads, batched per (k, filter)."""
+
+    def __init__(self, store: Store, max_batch: int = 16) -> None:
+        self._store = store
+        self._batcher: MicroBatcher[tuple[np.ndarray, int, dict[str, Any] | None], Hits] = (
+            MicroBatcher(self._search, "vector-search", max_batch)
+        )
+
+    def nearest(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> Hits:
+        """The `k` nearest (chunk_id, cosine) to a unit vector, best first."""
+        return self._batcher.call((vector, k, where))
+
+    def close(self) -> None:
+        """Stop the search thread."""
+        self._batcher.close()
+
+    def _search(self, asks: list[tuple[np.ndarray, int, dict[str, Any] | None]]) -> list[Hits]:
+        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for i, (_, k, where) in enumerate(asks):
+            groups[(k, json.dumps(where, sort_keys=True))].append(i)
+        out: list[Hits] = [[] for _ in asks]
+        for members in groups.values():
+            k, where = asks[members[0]][1], asks[members[0]][2]
+            found = self._store.nearest(np.stack([asks[i][0] for i in members]), k, where)
+            for i, hits in zip(members, found, strict=True):
+                out[i] = hits
+        return out

@@ -1,9 +1,10 @@
 """Which version of each document is live, and which document it nearly duplicates.
 
-Retrieval needs both facts for every hit. They are small, so they are kept in memory for
-every document seen; reading a manifest record per hit cost more than the vector search
-at 100k chunks (bench/report.md). Entries are fetched in one batch for the documents a
-search touches and dropped when the store's generation changes.
+Retrieval needs both facts for every hit. They are small, so every document's are kept
+in memory: reading a manifest record per hit cost more than the vector search at 100k
+chunks (bench/report.md). The whole table is loaded in the background at start-up and
+again after the store's generation changes; meanwhile a hit of a document missing from
+it, or of another version than it says, has its document read at once (one batch).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from citedqa.store import Store
-from service.generation import GenerationClock
+from citedqa.store import ManifestEntry, Store
+from service.generation import BackgroundJob, GenerationClock
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +24,17 @@ class DocState:
     content_hash: str
     group: str  # the doc_id of the original it duplicates, else its own
 
+    def is_live(self, version: str) -> bool:
+        """Whether a chunk of `version` (a hash prefix, see chunk_version) is current."""
+        return self.content_hash.startswith(version)
+
+
+def _state(entry: ManifestEntry) -> DocState:
+    return DocState(entry.content_hash, entry.duplicate_of or entry.doc_id)
+
 
 class Catalog:
-    """doc_id → DocState, cached; a document missing from the result is not in the store."""
+    """doc_id → DocState; a document missing from a result is not in the store."""
 
     def __init__(self, store: Store, clock: GenerationClock) -> None:
         self._store = store
@@ -33,39 +42,45 @@ class Catalog:
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._states: dict[str, DocState] = {}
+        self._reload = BackgroundJob(self._load_all, "catalog-load")
+
+    def warm(self) -> None:
+        """Load every document's state in a background thread."""
+        self._reload.start()
 
     def states(self, seen: Mapping[str, Iterable[str]]) -> dict[str, DocState]:
-        """States of the documents in `seen` (doc_id → content hashes of its hits).
-
-        A document is re-read when its hits carry a hash other than the cached one: another
-        version went live since it was cached.
+        """States of the documents in `seen` (doc_id → versions of its hits, as hash
+        prefixes). A document is re-read when its hits carry another version than the
+        known one: that version may have gone live since.
         """
-        generation = self._clock.current()
+        if self._clock.current() != self._generation:
+            self._reload.start()
         with self._lock:
-            if generation != self._generation:
-                self._states, self._generation = {}, generation
-            cached = dict(self._states)
-        hashes = {doc_id: set(h) for doc_id, h in seen.items()}
-        stale = [
+            known = {d: self._states[d] for d in seen if d in self._states}
+        versions = {d: set(v) for d, v in seen.items()}
+        unsure = [
             d
-            for d, h in hashes.items()
-            if d not in cached or len(h) > 1 or cached[d].content_hash not in h
+            for d, v in versions.items()
+            if d not in known or len(v) > 1 or not known[d].is_live(next(iter(v)))
         ]
-        if stale:
-            fresh = {
-                d: DocState(e.content_hash, e.duplicate_of or d)
-                for d, e in self._store.manifest(stale).items()
-            }
+        if unsure:
+            fresh = {d: _state(e) for d, e in self._store.manifest(unsure).items()}
             with self._lock:
-                for d in stale:
+                for d in unsure:
                     self._states.pop(d, None)
-                    cached.pop(d, None)
+                    known.pop(d, None)
                 self._states.update(fresh)
-            cached.update(fresh)
-        return {d: cached[d] for d in hashes if d in cached}
+            known.update(fresh)
+        return known
 
     def forget(self, doc_ids: Iterable[str]) -> None:
-        """Drop documents this process just changed."""
+        """Drop documents this process just changed (read again on their next hit)."""
         with self._lock:
             for doc_id in doc_ids:
                 self._states.pop(doc_id, None)
+
+    def _load_all(self) -> None:
+        generation = self._clock.current()
+        loaded = {d: _state(e) for d, e in self._store.manifest().items()}
+        with self._lock:
+            self._states, self._generation = loaded, generation

@@ -12,7 +12,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
-from service.batching import QueryEncoder
+from service.batching import NearestSearch, QueryEncoder
 from service.catalog import Catalog
 from service.citing import Citer
 from service.generation import GenerationClock
@@ -35,6 +35,7 @@ class Components:
     qa: QAService
     library: DocumentLibrary
     encoder: QueryEncoder
+    search: NearestSearch
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
@@ -44,12 +45,14 @@ class Components:
         texts = DocumentTexts(store)
         clock = GenerationClock(store)
         catalog = Catalog(store, clock)
+        catalog.warm()
         lexical = LexicalIndex(store, clock)
         if settings.retrieval != "vector":
             lexical.warm()
         encoder = QueryEncoder(embedder)
+        search = NearestSearch(store)
         retriever = Retriever(
-            encoder, store, catalog, lexical, settings.rrf_k, settings.bm25_weight
+            encoder, search, store, catalog, lexical, settings.rrf_k, settings.bm25_weight
         )
         judge = SupportJudge(embedder, settings.min_support_score)
         qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
@@ -65,11 +68,12 @@ class Components:
         library = DocumentLibrary(
             store, lambda: make_indexer(settings, embedder, store), settings, changed
         )
-        return cls(settings, embedder, store, texts, qa, library, encoder)
+        return cls(settings, embedder, store, texts, qa, library, encoder, search)
 
     def close(self) -> None:
         """Stop background threads (the app is shutting down)."""
         self.encoder.close()
+        self.search.close()
 
 
 def _components(request: Request) -> Components:

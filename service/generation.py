@@ -1,11 +1,17 @@
-"""The store's generation token, polled cheaply: how in-memory state notices other writers."""
+"""How in-memory state keeps up with the store: its generation token, polled cheaply,
+and rebuilds that run in the background."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 
+from citedqa.errors import CitedQAError
 from citedqa.store import Store
+
+log = logging.getLogger(__name__)
 
 
 class GenerationClock:
@@ -34,3 +40,28 @@ class GenerationClock:
         """Read the token from the store on the next `current()`."""
         with self._lock:
             self._token = None
+
+
+class BackgroundJob:
+    """Runs `job` on a background thread when asked, never two at a time; a store failure
+    is logged and leaves the holder's previous state in use."""
+
+    def __init__(self, job: Callable[[], object], name: str) -> None:
+        self._job = job
+        self._name = name
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the job unless it is already running."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._job()
+        except CitedQAError as exc:
+            log.warning("%s failed: %s", self._name, exc.message)

@@ -11,19 +11,16 @@ the retriever, which fetches every hit from the store.
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 
-from citedqa.errors import CitedQAError
 from citedqa.store import Store
 from citedqa.terms import key_terms
-from service.generation import GenerationClock
+from service.generation import BackgroundJob, GenerationClock
 
-log = logging.getLogger(__name__)
 _FILTER_FIELDS = ("doc_id", "outlet", "author", "date", "page")
 
 
@@ -42,13 +39,12 @@ class LexicalIndex:
         self._store = store
         self._clock = clock
         self._build_lock = threading.Lock()
-        self._thread_lock = threading.Lock()  # guards `_background` only: never held long
         self._snapshot: _Snapshot | None = None
-        self._background: threading.Thread | None = None
+        self._background = BackgroundJob(self._catch_up, "bm25-build")
 
     def warm(self) -> None:
         """Build the index in a background thread (so no request waits for it)."""
-        self._rebuild_in_background()
+        self._background.start()
 
     def rebuild(self) -> None:
         """Rebuild now from the store (this process just changed it)."""
@@ -64,7 +60,7 @@ class LexicalIndex:
             with self._build_lock:  # the first build: nothing to search until it is done
                 snap = self._snapshot or self._build()
         elif snap.generation != self._clock.current():
-            self._rebuild_in_background()
+            self._background.start()
         tokens = key_terms(question)
         if snap.bm25 is None or not snap.ids or not tokens:
             return []
@@ -78,23 +74,11 @@ class LexicalIndex:
             if s > 0
         ]
 
-    def _rebuild_in_background(self) -> None:
-        with self._thread_lock:
-            if self._background is not None and self._background.is_alive():
-                return
-            self._background = threading.Thread(
-                target=self._build_quietly, name="bm25-build", daemon=True
-            )
-            self._background.start()
-
-    def _build_quietly(self) -> None:
-        try:
-            with self._build_lock:
-                snap = self._snapshot
-                if snap is None or snap.generation != self._clock.current():
-                    self._build()
-        except CitedQAError as exc:  # the store is down: searches keep the last index
-            log.warning("BM25 rebuild failed: %s", exc.message)
+    def _catch_up(self) -> None:
+        with self._build_lock:
+            snap = self._snapshot
+            if snap is None or snap.generation != self._clock.current():
+                self._build()
 
     def _build(self) -> _Snapshot:
         """Read every chunk and index it; the caller holds the build lock."""

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from citedqa.duplicates import MIN_ALIGNED, alignment
-from citedqa.models import RetrievedChunk
+from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
 from citedqa.store import Store
 from service.answerers.base import Evidence
-from service.batching import QueryEncoder
+from service.batching import NearestSearch, QueryEncoder
 from service.catalog import Catalog, DocState
 from service.lexical import LexicalIndex
 from service.timings import stage
@@ -51,11 +51,17 @@ class Filters:
 
 
 class Retriever:
-    """Hybrid (vector + BM25) search over current document versions."""
+    """Hybrid (vector + BM25) search over current document versions.
+
+    Both searches and the fusion work on chunk ids alone (an id names its document and
+    version, see `chunk_version`); only the chunks that can make the top `k` are then read
+    from the store, in one request.
+    """
 
     def __init__(
         self,
         encoder: QueryEncoder,
+        search: NearestSearch,
         store: Store,
         catalog: Catalog,
         lexical: LexicalIndex,
@@ -63,6 +69,7 @@ class Retriever:
         bm25_weight: float = 1.0,
     ) -> None:
         self._encoder = encoder
+        self._search = search
         self._store = store
         self._catalog = catalog
         self._lexical = lexical
@@ -82,65 +89,81 @@ class Retriever:
             vector = self._encoder.encode(question)
         # Extra candidates make up for stale and collapsed hits, and feed the fusion.
         depth = max(2 * top_k, top_k + 10)
-        rankings: list[list[RetrievedChunk]] = []
+        rankings: list[list[str]] = []
         if mode in ("hybrid", "vector"):
-            rankings.append(self._store.query(vector, depth, filters.chroma_where()))
+            hits = self._search.nearest(vector, depth, filters.chroma_where())
+            rankings.append([cid for cid, _ in hits])
         if mode in ("hybrid", "bm25"):
-            rankings.append(self._lexical_ranking(question, vector, depth, filters))
+            hits = self._lexical.search(question, depth, filters.allowed())
+            rankings.append([cid for cid, _ in hits])
         weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
-        fused = _fuse(rankings, weights, self._rrf_k) if len(rankings) > 1 else rankings[0]
-        chunks = self._collapse(fused, self._current(fused), top_k)
-        return Evidence(question=question, vector=vector, chunks=chunks)
+        fused = _fuse(rankings, weights, self._rrf_k)
+        live, states = self._live(fused)
+        chunks = self._read(_may_be_kept(live, states, top_k), vector)
+        return Evidence(question=question, vector=vector, chunks=_collapse(chunks, states, top_k))
 
-    def _lexical_ranking(
-        self, question: str, vector: np.ndarray, depth: int, filters: Filters
-    ) -> list[RetrievedChunk]:
-        hits = self._lexical.search(question, depth, filters.allowed())
-        chunks = self._store.get_chunks([cid for cid, _ in hits])
-        out = []
-        for cid, _ in hits:
-            found = chunks.get(cid)
-            if found is not None:
-                chunk, chunk_vector = found
-                out.append(dataclasses.replace(chunk, score=float(chunk_vector @ vector)))
-        return out
-
-    def _current(self, chunks: list[RetrievedChunk]) -> dict[str, DocState]:
-        """Live state of the documents of `chunks`, each document's hashes checked at once."""
+    def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
+        """The chunks of each document's live version, and the documents' states."""
+        versions = [chunk_version(cid) for cid in chunk_ids]
         seen: dict[str, set[str]] = defaultdict(set)
-        for chunk in chunks:
-            seen[chunk.doc_id].add(chunk.doc_hash)
-        return self._catalog.states(seen)
+        for doc_id, version in versions:
+            seen[doc_id].add(version)
+        states = self._catalog.states(seen)
+        live = [
+            cid
+            for cid, (doc_id, version) in zip(chunk_ids, versions, strict=True)
+            if doc_id in states and states[doc_id].is_live(version)
+        ]
+        return live, states
 
-    @staticmethod
-    def _collapse(
-        chunks: list[RetrievedChunk], states: dict[str, DocState], top_k: int
-    ) -> list[RetrievedChunk]:
-        """Chunks of live versions only; a passage a near-duplicate document repeats is kept
-        once, crediting the other document in `also_reported_by`."""
-        kept: list[RetrievedChunk] = []
-        for chunk in chunks:
-            state = states.get(chunk.doc_id)
-            if state is None or state.content_hash != chunk.doc_hash:
-                continue  # a version being replaced or removed
-            twin = next(
-                (
-                    i
-                    for i, k in enumerate(kept)
-                    if k.doc_id != chunk.doc_id
-                    and states[k.doc_id].group == state.group
-                    and _same_passage(k, chunk)
-                ),
-                None,
-            )
-            if twin is None:
-                if len(kept) == top_k:
-                    continue  # still scanned: a later twin credits a kept passage
+    def _read(self, chunk_ids: list[str], vector: np.ndarray) -> list[RetrievedChunk]:
+        """The chunks, in order, scored by cosine to the question; ids deleted meanwhile
+        are left out."""
+        found = self._store.get_chunks(chunk_ids)
+        return [
+            dataclasses.replace(found[cid][0], score=float(found[cid][1] @ vector))
+            for cid in chunk_ids
+            if cid in found
+        ]
+
+
+def _may_be_kept(chunk_ids: list[str], states: dict[str, DocState], top_k: int) -> list[str]:
+    """The ids `_collapse` can keep or credit: the first `top_k`, plus those whose document
+    has a near-duplicate among the hits (which collapsing may drop, letting later ones in)."""
+    docs_of_group: dict[str, set[str]] = defaultdict(set)
+    for cid in chunk_ids:
+        doc_id = chunk_version(cid)[0]
+        docs_of_group[states[doc_id].group].add(doc_id)
+    shared = [len(docs_of_group[states[chunk_version(c)[0]].group]) > 1 for c in chunk_ids]
+    room = top_k + sum(shared)
+    return [c for i, c in enumerate(chunk_ids) if i < room or shared[i]]
+
+
+def _collapse(
+    chunks: list[RetrievedChunk], states: dict[str, DocState], top_k: int
+) -> list[RetrievedChunk]:
+    """The first `top_k` chunks, a passage a near-duplicate document repeats kept once
+    (crediting the other document in `also_reported_by`)."""
+    kept: list[RetrievedChunk] = []
+    for chunk in chunks:
+        group = states[chunk.doc_id].group
+        twin = next(
+            (
+                i
+                for i, k in enumerate(kept)
+                if k.doc_id != chunk.doc_id
+                and states[k.doc_id].group == group
+                and _same_passage(k, chunk)
+            ),
+            None,
+        )
+        if twin is None:
+            if len(kept) < top_k:  # past it, still scanned: a later twin credits a kept one
                 kept.append(chunk)
-            elif chunk.doc_id not in kept[twin].also_reported_by:
-                others = (*kept[twin].also_reported_by, chunk.doc_id)
-                kept[twin] = dataclasses.replace(kept[twin], also_reported_by=others)
-        return kept
+        elif chunk.doc_id not in kept[twin].also_reported_by:
+            others = (*kept[twin].also_reported_by, chunk.doc_id)
+            kept[twin] = dataclasses.replace(kept[twin], also_reported_by=others)
+    return kept
 
 
 def _same_passage(a: RetrievedChunk, b: RetrievedChunk) -> bool:
@@ -149,14 +172,12 @@ def _same_passage(a: RetrievedChunk, b: RetrievedChunk) -> bool:
     return alignment(a.sentence_vectors, b.sentence_vectors) >= MIN_ALIGNED
 
 
-def _fuse(
-    rankings: list[list[RetrievedChunk]], weights: list[float], k: int
-) -> list[RetrievedChunk]:
+def _fuse(rankings: list[list[str]], weights: list[float], k: int) -> list[str]:
     """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+    if len(rankings) == 1:
+        return rankings[0]
     scores: dict[str, float] = defaultdict(float)
-    chunks: dict[str, RetrievedChunk] = {}
     for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, chunk in enumerate(ranking, start=1):
-            scores[chunk.chunk_id] += weight / (k + rank)
-            chunks.setdefault(chunk.chunk_id, chunk)
-    return [chunks[cid] for cid in sorted(scores, key=lambda c: scores[c], reverse=True)]
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] += weight / (k + rank)
+    return sorted(scores, key=lambda c: scores[c], reverse=True)
