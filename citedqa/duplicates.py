@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import base64
 import contextlib
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from citedqa.terms import key_terms
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used, not here: it costs 33 MB resident, and the
+# service's query path needs only `alignment`.
 
 NUM_PERM = 64
 SCHEME = "affine32"  # stored signatures are only comparable under the same scheme
@@ -26,6 +32,8 @@ MIN_ALIGNED = 0.4  # share of the shorter document's sentences that must align
 
 def signature(text: str) -> str:
     """MinHash of the document's key-term set, base64 (stored in the manifest)."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     for term in set(key_terms(text)):
         minhash.update(term.encode("utf-8"))
@@ -33,6 +41,8 @@ def signature(text: str) -> str:
 
 
 def _minhash(packed: str) -> MinHash:
+    from datasketch import MinHash
+
     values = np.frombuffer(base64.b64decode(packed), dtype=np.uint32)
     return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
@@ -50,6 +60,8 @@ class DuplicateIndex:
     """Candidate lookup over the signatures of the documents in a collection."""
 
     def __init__(self, signatures: dict[str, str]) -> None:
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         for doc_id, packed in signatures.items():
             if packed:

@@ -243,30 +243,26 @@ class Store:
         ]
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
-    def all_chunks(
+    def chunk_pages(
         self, fields: Sequence[str] | None = None
-    ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        """Ids, texts and metadata (only `fields` of it, if given) of every stored chunk.
-
-        Read a page at a time: one request for a whole large collection makes Chroma fail,
-        and keeping every chunk's sentence vectors at once would take gigabytes.
-        """
-        ids: list[str] = []
-        texts: list[str] = []
-        metadatas: list[dict[str, Any]] = []
-        with _store_errors("read chunks"):
-            while True:
-                got = self._chunks.get(
-                    include=["documents", "metadatas"], limit=_WRITE_BATCH, offset=len(ids)
-                )
-                ids += got["ids"]
-                texts += got["documents"]
-                metadatas += [
-                    {k: m[k] for k in fields if k in m} if fields is not None else m
-                    for m in got["metadatas"]
-                ]
-                if len(got["ids"]) < _WRITE_BATCH:
-                    return ids, texts, metadatas
+    ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
+        """Ids, texts and metadata (only `fields` of it, if given; none for `()`, which
+        also skips reading it) of every stored chunk, a page at a time: one request for a
+        whole large collection makes Chroma fail, and holding every chunk's sentence
+        vectors at once would take gigabytes."""
+        offset = 0
+        include = ["documents", "metadatas"] if fields != () else ["documents"]
+        while True:
+            with _store_errors("read chunks"):
+                got = self._chunks.get(include=include, limit=_WRITE_BATCH, offset=offset)
+            metadatas = [
+                {k: m[k] for k in fields if k in m} if fields is not None else m
+                for m in got["metadatas"] or [{} for _ in got["ids"]]
+            ]
+            yield got["ids"], got["documents"], metadatas
+            offset += len(got["ids"])
+            if len(got["ids"]) < _WRITE_BATCH:
+                return
 
     def delete_chunks(self, chunk_ids: Sequence[str] | set[str]) -> None:
         """Delete chunks by id (no-op for none)."""

@@ -48,13 +48,16 @@ def stopwords() -> frozenset[str]:
     return frozenset(words | extra)
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Snowball English (Porter2) stem of a lowercased word."""
+def _stemmer() -> Stemmer.Stemmer:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return str(stemmer.stemWord(word))
+    return stemmer
+
+
+def stem(word: str) -> str:
+    """Snowball English (Porter2) stem of a lowercased word."""
+    return str(_stemmer().stemWord(word))
 
 
 def words(text: str) -> list[str]:
@@ -65,13 +68,15 @@ def words(text: str) -> list[str]:
 def key_terms(text: str) -> list[str]:
     """Stemmed content words of `text`, in order, repeats kept."""
     stop = stopwords()
-    out: list[str] = []
+    kept: list[str] = []
     for word in words(text):
-        word = _POSSESSIVE.sub("", word)
+        if "'" in word or "’" in word:
+            word = _POSSESSIVE.sub("", word)
         if word in stop:
             continue
         if "-" in word:  # "Jong-un" matches "Jong Un", and "Putin-Kim" both names
-            out.extend(stem(part) for part in word.split("-") if part and part not in stop)
+            kept.extend(part for part in word.split("-") if part and part not in stop)
         else:
-            out.append(stem(word))
-    return out
+            kept.append(word)
+    # One call for the whole list: BM25 stems every chunk of the collection when it builds.
+    return list(_stemmer().stemWords(kept))

@@ -12,23 +12,58 @@ the retriever, which fetches every hit from the store.
 from __future__ import annotations
 
 import threading
+from array import array
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 
+from citedqa.models import chunk_version
 from citedqa.store import Store
 from citedqa.terms import key_terms
 from service.generation import BackgroundJob, GenerationClock
 
-_FILTER_FIELDS = ("doc_id", "outlet", "author", "date", "page")
+
+class _DocFilter:
+    """Which document each chunk belongs to (a small integer code a chunk), and each
+    document's metadata: a filter picks documents, then chunks by a vectorised `isin`.
+
+    Every filterable field is a document's (outlet, author, date, source), so chunk
+    metadata is never read: the chunk id names the document.
+    """
+
+    def __init__(self, documents: dict[str, dict[str, str]]) -> None:
+        self._documents = documents
+        self._codes: dict[str, int] = {}
+        self._of_chunk = array("i")
+
+    def add(self, chunk_ids: list[str]) -> None:
+        """Append chunks, in index order."""
+        codes = self._codes
+        self._of_chunk.extend(codes.setdefault(chunk_version(c)[0], len(codes)) for c in chunk_ids)
+
+    def mask(self, allowed: dict[str, object]) -> np.ndarray:
+        """1.0 for chunks of documents matching every item of `allowed` (a value, or a list
+        of accepted values; `doc_id` or a document metadata field), else 0.0."""
+
+        def accepted(doc_id: str) -> bool:
+            meta = self._documents.get(doc_id, {})
+            for field, want in allowed.items():
+                wanted = want if isinstance(want, (list, tuple, set)) else [want]
+                if (doc_id if field == "doc_id" else meta.get(field)) not in wanted:
+                    return False
+            return True
+
+        codes = [code for doc_id, code in self._codes.items() if accepted(doc_id)]
+        chunk_codes = np.frombuffer(self._of_chunk, dtype=np.int32)
+        return np.isin(chunk_codes, codes).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
     generation: str
     ids: list[str]
-    metadata: list[dict[str, object]]
+    filter: _DocFilter
     bm25: bm25s.BM25 | None
 
 
@@ -64,7 +99,7 @@ class LexicalIndex:
         tokens = key_terms(question)
         if snap.bm25 is None or not snap.ids or not tokens:
             return []
-        mask = _mask(snap.metadata, allowed) if allowed else None
+        mask = snap.filter.mask(allowed) if allowed else None
         found = snap.bm25.retrieve(
             [tokens], k=min(k, len(snap.ids)), show_progress=False, weight_mask=mask, n_threads=1
         )
@@ -81,29 +116,29 @@ class LexicalIndex:
                 self._build()
 
     def _build(self) -> _Snapshot:
-        """Read every chunk and index it; the caller holds the build lock."""
+        """Read every chunk and index it; the caller holds the build lock.
+
+        Texts are turned into term ids a page at a time, so the whole corpus is never held
+        as strings (a term string costs about 55 bytes; a term id in an array, 4).
+        """
         self._clock.expire()
         generation = self._clock.current()
-        ids, texts, metadata = self._store.all_chunks(_FILTER_FIELDS)
+        ids: list[str] = []
+        term_ids: list[array[int]] = []
+        vocabulary: dict[str, int] = {}
+        documents = {d: e.metadata for d, e in self._store.manifest().items()}
+        doc_filter = _DocFilter(documents)
+        for page_ids, texts, _ in self._store.chunk_pages(()):
+            ids += page_ids
+            doc_filter.add(page_ids)
+            for text in texts:
+                terms = key_terms(text) or ["\x00"]  # bm25s needs a term in every document
+                term_ids.append(
+                    array("i", (vocabulary.setdefault(t, len(vocabulary)) for t in terms))
+                )
         bm25 = None
         if ids:
             bm25 = bm25s.BM25()
-            bm25.index([key_terms(t) or ["\x00"] for t in texts], show_progress=False)
-        self._snapshot = _Snapshot(generation, ids, metadata, bm25)
+            bm25.index((term_ids, vocabulary), show_progress=False)
+        self._snapshot = _Snapshot(generation, ids, doc_filter, bm25)
         return self._snapshot
-
-
-def _mask(metadata: list[dict[str, object]], allowed: dict[str, object]) -> np.ndarray:
-    """1.0 for chunks whose metadata match every item of `allowed`, else 0.0."""
-
-    def ok(meta: dict[str, object]) -> bool:
-        for key, want in allowed.items():
-            value = meta.get(key)
-            if isinstance(want, (list, tuple, set)):
-                if value not in want:
-                    return False
-            elif value != want:
-                return False
-        return True
-
-    return np.array([ok(m) for m in metadata], dtype=np.float32)

@@ -17,7 +17,7 @@ class DocumentTexts:
     replaced or removed; `get()` with the chunk's hash tells the two apart.
     """
 
-    def __init__(self, store: Store, max_chars: int = 50_000_000) -> None:
+    def __init__(self, store: Store, max_chars: int = 20_000_000) -> None:
         self._store = store
         self._max_chars = max_chars
         self._cache: OrderedDict[str, tuple[ManifestEntry, str]] = OrderedDict()

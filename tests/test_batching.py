@@ -1,11 +1,15 @@
-"""Concurrent query embeddings share batches and equal one-at-a-time vectors."""
+"""Concurrent query embeddings and searches share batches and equal one-at-a-time results."""
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
+from citedqa.components import open_store
 from citedqa.embedder import Embedder
-from service.batching import QueryEncoder
+from citedqa.settings import Settings
+from citedqa.store import Store
+from service.batching import NearestSearch, QueryEncoder
 
 
 class CountingEmbedder:
@@ -53,3 +57,44 @@ def test_failures_reach_the_waiting_request(embedder: Embedder) -> None:
             raise AssertionError("the failure was swallowed")
     finally:
         encoder.close()
+
+
+class CountingStore:
+    """A real store over the seeds, counting the vectors of each search it is given."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.batches: list[int] = []
+
+    def nearest(
+        self, vectors: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        self.batches.append(len(vectors))
+        return self.store.nearest(vectors, k, where)
+
+
+def test_concurrent_searches_are_batched_per_filter_and_exact(
+    seeded_settings: Settings, embedder: Embedder
+) -> None:
+    store = open_store(seeded_settings, embedder)
+    counting = CountingStore(store)
+    search = NearestSearch(counting, max_batch=16)  # type: ignore[arg-type]
+    questions = [f"Question number {i} about the summit and trade?" for i in range(24)]
+    vectors = embedder.encode(questions)
+    # Half the searches are filtered to one document: a batch must not mix filters.
+    asks = [
+        (v, 3 + i % 2, {"doc_id": {"$in": ["001_bf46565b3b65e965"]}} if i % 3 == 0 else None)
+        for i, v in enumerate(vectors)
+    ]
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            batched = list(pool.map(lambda a: search.nearest(*a), asks))
+        assert max(counting.batches) > 1, "no two searches shared a batch"
+        for (vector, k, where), hits in zip(asks, batched, strict=True):
+            alone = store.nearest(vector[None, :], k, where)[0]
+            assert [c for c, _ in hits] == [c for c, _ in alone]
+            assert len(hits) == k
+            if where:
+                assert all(c.startswith("001_") for c, _ in hits)
+    finally:
+        search.close()

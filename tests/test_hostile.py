@@ -110,7 +110,9 @@ def test_a_10_mb_line_is_cut_into_chunks_within_the_model_window(
     assert len(body["title"]) <= 1000 and body["title"].endswith("…")
 
     embedder = make_embedder(settings)
-    _, texts, metas = open_store(settings, embedder).all_chunks()
+    pages = list(open_store(settings, embedder).chunk_pages())
+    texts = [t for _, page, _ in pages for t in page]
+    metas = [m for _, _, page in pages for m in page]
     mine = [(t, m) for t, m in zip(texts, metas, strict=True) if m["doc_id"] == "huge"]
     assert len(mine) == body["chunks"] > 50
     assert max(embedder.count_tokens([t for t, _ in mine])) <= settings.chunk_tokens
