@@ -1,10 +1,11 @@
-"""Query embeddings and vector searches, micro-batched across concurrent requests.
+"""Query embeddings, vector searches and chunk reads, micro-batched across requests.
 
-One forward pass over eight questions costs far less than eight passes over one, and one
+One forward pass over eight questions costs far less than eight passes over one, one
 Chroma query for eight vectors less than eight queries (measured at 100k chunks: 0.9 vs
-2.7 ms a vector). So requests arriving together share a call: each request thread hands
-its item to one worker thread, which takes whatever has queued up (up to `max_batch`) and
-runs it at once. An idle service adds no wait: a lone request runs as soon as it arrives.
+2.7 ms a vector), and one read of 48 chunks less than eight reads of 6 (4.0 vs 9.6 ms).
+So requests arriving together share a call: each request thread hands its item to one
+worker thread, which takes whatever has queued up (up to `max_batch`) and runs it at
+once. An idle service adds no wait: a lone request runs as soon as it arrives.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from citedqa.embedder import Embedder
+from citedqa.models import RetrievedChunk
 from citedqa.store import Store
 
 In = TypeVar("In")
 Out = TypeVar("Out")
 Hits = list[tuple[str, float]]
+Found = dict[str, tuple[RetrievedChunk, np.ndarray]]
 
 
 class MicroBatcher(Generic[In, Out]):
@@ -131,3 +134,25 @@ class NearestSearch:
             for i, hits in zip(members, found, strict=True):
                 out[i] = hits
         return out
+
+
+class ChunkReader:
+    """`Store.get_chunks` from many threads: one read for the chunks of a whole batch."""
+
+    def __init__(self, store: Store, max_batch: int = 16) -> None:
+        self._store = store
+        self._batcher: MicroBatcher[list[str], Found] = MicroBatcher(
+            self._read, "chunk-reader", max_batch
+        )
+
+    def get_chunks(self, chunk_ids: list[str]) -> Found:
+        """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
+        return self._batcher.call(chunk_ids) if chunk_ids else {}
+
+    def close(self) -> None:
+        """Stop the reader thread."""
+        self._batcher.close()
+
+    def _read(self, asks: list[list[str]]) -> list[Found]:
+        found = self._store.get_chunks(list(dict.fromkeys(c for ids in asks for c in ids)))
+        return [{c: found[c] for c in ids if c in found} for ids in asks]

@@ -12,7 +12,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
-from service.batching import NearestSearch, QueryEncoder
+from service.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.catalog import Catalog
 from service.citing import Citer
 from service.generation import GenerationClock
@@ -36,6 +36,7 @@ class Components:
     library: DocumentLibrary
     encoder: QueryEncoder
     search: NearestSearch
+    reader: ChunkReader
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
@@ -50,9 +51,9 @@ class Components:
         if settings.retrieval != "vector":
             lexical.warm()
         encoder = QueryEncoder(embedder)
-        search = NearestSearch(store)
+        search, reader = NearestSearch(store), ChunkReader(store)
         retriever = Retriever(
-            encoder, search, store, catalog, lexical, settings.rrf_k, settings.bm25_weight
+            encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
         )
         judge = SupportJudge(embedder, settings.min_support_score)
         qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
@@ -68,12 +69,13 @@ class Components:
         library = DocumentLibrary(
             store, lambda: make_indexer(settings, embedder, store), settings, changed
         )
-        return cls(settings, embedder, store, texts, qa, library, encoder, search)
+        return cls(settings, embedder, store, texts, qa, library, encoder, search, reader)
 
     def close(self) -> None:
         """Stop background threads (the app is shutting down)."""
         self.encoder.close()
         self.search.close()
+        self.reader.close()
 
 
 def _components(request: Request) -> Components:

@@ -100,14 +100,15 @@ class LexicalIndex:
         if snap.bm25 is None or not snap.ids or not tokens:
             return []
         mask = snap.filter.mask(allowed) if allowed else None
-        found = snap.bm25.retrieve(
-            [tokens], k=min(k, len(snap.ids)), show_progress=False, weight_mask=mask, n_threads=1
-        )
-        return [
-            (snap.ids[int(i)], float(s))
-            for i, s in zip(found.documents[0], found.scores[0], strict=True)
-            if s > 0
-        ]
+        scores = snap.bm25.get_scores(tokens, weight_mask=mask)
+        # Our own top-k rather than bm25s's: it partitions all scores, and numpy's
+        # argpartition degrades on the ties most of them are (every chunk without a query
+        # term scores 0): 14.8 ms at 100k chunks against 0.8 ms for this.
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.argsort(-scores[hits], kind="stable")]
+        return [(snap.ids[int(i)], float(scores[i])) for i in hits]
 
     def _catch_up(self) -> None:
         with self._build_lock:

@@ -18,9 +18,8 @@ import numpy as np
 from citedqa.duplicates import MIN_ALIGNED, alignment
 from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
-from citedqa.store import Store
 from service.answerers.base import Evidence
-from service.batching import NearestSearch, QueryEncoder
+from service.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.catalog import Catalog, DocState
 from service.lexical import LexicalIndex
 from service.timings import stage
@@ -62,7 +61,7 @@ class Retriever:
         self,
         encoder: QueryEncoder,
         search: NearestSearch,
-        store: Store,
+        reader: ChunkReader,
         catalog: Catalog,
         lexical: LexicalIndex,
         rrf_k: int = 60,
@@ -70,7 +69,7 @@ class Retriever:
     ) -> None:
         self._encoder = encoder
         self._search = search
-        self._store = store
+        self._reader = reader
         self._catalog = catalog
         self._lexical = lexical
         self._rrf_k = rrf_k
@@ -119,7 +118,7 @@ class Retriever:
     def _read(self, chunk_ids: list[str], vector: np.ndarray) -> list[RetrievedChunk]:
         """The chunks, in order, scored by cosine to the question; ids deleted meanwhile
         are left out."""
-        found = self._store.get_chunks(chunk_ids)
+        found = self._reader.get_chunks(chunk_ids)
         return [
             dataclasses.replace(found[cid][0], score=float(found[cid][1] @ vector))
             for cid in chunk_ids
