@@ -95,17 +95,10 @@ def _ingest(r: R) -> list[str]:
         ],
     )
     rows = [(k, v, 100 * v / i["seconds"]) for k, v in i["stages"].items()]
-    top = {k: v for k, v in i["stages"].items() if not k.startswith(" ")}
-    rows.append(
-        (
-            "not in a stage (model load, manifest reads, ...)",
-            i["seconds"] - sum(top.values()),
-            100 * (1 - sum(top.values()) / i["seconds"]),
-        )
-    )
     return [
         *lines,
-        "Where ingest time went:",
+        "Where ingest time went (busy time of each stage; writing runs on its own thread, at",
+        "the same time as the next document's embedding, so the shares may add up past 100%):",
         "",
         *_table(("stage", "seconds", "% of ingest"), rows),
     ]

@@ -9,7 +9,7 @@ Readers only use chunks whose document hash is the manifest's (see service.texts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from citedqa.chunking import Chunker
 from citedqa.duplicates import MIN_ALIGNED, DuplicateIndex, alignment, signature
 from citedqa.embedder import Embedder
-from citedqa.models import Document
+from citedqa.models import Chunk, Document
 from citedqa.store import ManifestEntry, Store
 
 Status = Literal["added", "updated", "unchanged"]
@@ -33,6 +33,18 @@ class DocOutcome:
     chunks_written: int
     chunks_removed: int
     duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """A document with its chunks and vectors, ready to write; or, when the store already
+    holds this version, its manifest entry as `unchanged` and no chunks."""
+
+    doc: Document
+    unchanged: ManifestEntry | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    sentence_vectors: list[np.ndarray] = field(default_factory=list)
 
 
 class Indexer:
@@ -51,24 +63,42 @@ class Indexer:
 
     def index(self, doc: Document) -> DocOutcome:
         """Make `doc` the active version in the store; a no-op when it is already."""
+        return self.apply(self.embed(doc))
+
+    def embed(self, doc: Document) -> Embedded:
+        """The first half of `index`: chunk and embed `doc` (nothing when it is unchanged).
+
+        It writes nothing, so a job may embed the next document while `apply` writes this
+        one (ingest does: the encoder and Chroma then work at the same time).
+        """
         current = self._manifest.get(doc.doc_id)
-        stored = self.store.stored_chunk_ids(doc.doc_id)
         if (
             current is not None
             and current.content_hash == doc.content_hash
             and current.chunker == self.chunker.config_id
         ):
-            stale = stored - set(current.chunk_ids)
-            self.store.delete_chunks(stale)  # leftovers of a run killed after its switch
-            n = len(current.chunk_ids)
-            return DocOutcome(doc.doc_id, "unchanged", n, 0, len(stale), current.duplicate_of)
+            return Embedded(doc, unchanged=current)
         chunks = self.chunker.split(doc)
-        ids = [c.chunk_id for c in chunks]
         vectors, sentence_vectors = self.embedder.encode_with_spans(
             [c.text for c in chunks],
             [[(s - c.start, e - c.start) for s, e in c.sentences] for c in chunks],
         )
-        self.store.write_chunks(doc, chunks, vectors, sentence_vectors)
+        return Embedded(doc, chunks=chunks, vectors=vectors, sentence_vectors=sentence_vectors)
+
+    def apply(self, embedded: Embedded) -> DocOutcome:
+        """The second half of `index`: write, switch the manifest, delete the old chunks.
+        Calls must come in the order of the documents, one at a time."""
+        doc, same = embedded.doc, embedded.unchanged
+        stored = self.store.stored_chunk_ids(doc.doc_id)
+        if same is not None:
+            stale = stored - set(same.chunk_ids)
+            self.store.delete_chunks(stale)  # leftovers of a run killed after its switch
+            n = len(same.chunk_ids)
+            return DocOutcome(doc.doc_id, "unchanged", n, 0, len(stale), same.duplicate_of)
+        current = self._manifest.get(doc.doc_id)
+        chunks, sentence_vectors = embedded.chunks, embedded.sentence_vectors
+        ids = [c.chunk_id for c in chunks]
+        self.store.write_chunks(doc, chunks, embedded.vectors, sentence_vectors)
         packed = signature(doc.text)
         original = self._original_of(doc.doc_id, packed, sentence_vectors)
         self.store.commit_document(doc, ids, self.chunker.config_id, original, packed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tqdm import tqdm
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.documents import doc_id_for, load_document
 from citedqa.errors import InvalidInputError
+from citedqa.indexer import DocOutcome
 from citedqa.settings import Settings
 
 
@@ -26,6 +28,15 @@ class IngestSummary:
     duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> duplicate of
     seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)  # path -> reason
+
+    def add(self, outcome: DocOutcome) -> None:
+        """Count one indexed document."""
+        self.documents[outcome.status] += 1
+        self.chunks_written += outcome.chunks_written
+        self.chunks_unchanged += outcome.chunks - outcome.chunks_written
+        self.chunks_removed += outcome.chunks_removed
+        if outcome.duplicate_of:
+            self.duplicates[outcome.doc_id] = outcome.duplicate_of
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
@@ -66,7 +77,13 @@ def ingest_path(
     summary = IngestSummary()
     paths = discover(root)
     seen: set[str] = set()
-    with tqdm(paths, unit="doc", desc="ingest", disable=not show_progress) as bar:
+    # Two stages: this thread chunks and embeds a document while `writer` writes the one
+    # before it (Chroma and the encoder work at once; documents stay in order).
+    with (
+        tqdm(paths, unit="doc", desc="ingest", disable=not show_progress) as bar,
+        ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
+    ):
+        writing: Future[DocOutcome] | None = None
         for path in bar:
             name = str(path.relative_to(base))
             seen.add(doc_id_for(path, base))
@@ -78,14 +95,13 @@ def ingest_path(
                 summary.documents["failed"] += 1
                 bar.write(f"skipped {name}: {reason}")
                 continue
-            outcome = indexer.index(doc)
-            summary.documents[outcome.status] += 1
-            summary.chunks_written += outcome.chunks_written
-            summary.chunks_unchanged += outcome.chunks - outcome.chunks_written
-            summary.chunks_removed += outcome.chunks_removed
-            if outcome.duplicate_of:
-                summary.duplicates[outcome.doc_id] = outcome.duplicate_of
-            bar.set_postfix(chunks=summary.chunks_written)
+            embedded = indexer.embed(doc)
+            if writing is not None:
+                summary.add(writing.result())
+                bar.set_postfix(chunks=summary.chunks_written)
+            writing = writer.submit(indexer.apply, embedded)
+        if writing is not None:
+            summary.add(writing.result())
     if sync:
         # A file that failed to load still exists: keep its last good version.
         for doc_id in sorted(indexer.known() - seen):

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from citedqa.memory import release_free_memory
 from citedqa.store import ManifestEntry, Store
 from service.generation import BackgroundJob, GenerationClock
 
@@ -84,3 +85,4 @@ class Catalog:
         loaded = {d: _state(e) for d, e in self._store.manifest().items()}
         with self._lock:
             self._states, self._generation = loaded, generation
+        release_free_memory()  # the manifest records just read

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
+from citedqa.memory import release_free_memory
 from citedqa.models import chunk_version
 from citedqa.store import Store
 from citedqa.terms import key_terms
@@ -142,4 +143,5 @@ class LexicalIndex:
             bm25 = bm25s.BM25()
             bm25.index((term_ids, vocabulary), show_progress=False)
         self._snapshot = _Snapshot(generation, ids, doc_filter, bm25)
+        release_free_memory()  # the pages of chunk texts just read
         return self._snapshot
