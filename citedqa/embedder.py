@@ -80,6 +80,10 @@ class Embedder(BaseEmbedding):
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Memory patterns are planned and kept per input shape, and every batch size and
+        # padded length is a new shape: 400 mixed query batches grew the process by 40 MB
+        # with them and by 1 MB without, at the same speed.
+        options.enable_mem_pattern = False
         self._session = ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )

