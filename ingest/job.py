@@ -102,6 +102,7 @@ def ingest_path(
             writing = writer.submit(indexer.apply, embedded)
         if writing is not None:
             summary.add(writing.result())
+            bar.set_postfix(chunks=summary.chunks_written)
     if sync:
         # A file that failed to load still exists: keep its last good version.
         for doc_id in sorted(indexer.known() - seen):
