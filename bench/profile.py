@@ -19,7 +19,7 @@ from bench.timers import StageTimer
 
 STATES = "live-version and duplicate-group look-ups (Catalog.states)"
 STATE_MISSES = "chroma manifest reads for them (cache miss)"
-TEXTS = "document text reads for citations (DocumentTexts.record)"
+TEXTS = "document text reads for citations (DocumentTexts.get)"
 # Stage -> function. Nested: retrieve ⊃ embed, vector search, bm25, fetch.
 PROFILE_STAGES = {
     "embed question": "citedqa.embedder:Embedder.encode",
@@ -31,7 +31,7 @@ PROFILE_STAGES = {
     "cite (verify + support)": "service.citing:Citer.finalize",
     STATES: "service.catalog:Catalog.states",
     STATE_MISSES: "citedqa.store:Store.manifest",
-    TEXTS: "service.texts:DocumentTexts.record",
+    TEXTS: "service.texts:DocumentTexts.get",
 }
 WARMUP = 5
 

@@ -141,6 +141,12 @@ class Store:
             raise NotFoundError(f"no document with doc_id {doc_id!r}")
         return _entry(doc_id, got["metadatas"][0]), got["documents"][0]
 
+    def document_text(self, doc_id: str) -> str | None:
+        """The canonical text of one document (None when unknown), without its metadata."""
+        with _store_errors("read a document"):
+            got = self._docs.get(ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
     def commit_document(
         self,
         doc: Document,

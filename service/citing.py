@@ -38,11 +38,10 @@ class Citer:
 
     def verify(self, quote: Quote) -> Citation | None:
         """A Citation when the quote is verbatim at its offsets in the current document."""
-        doc = self._texts.get(quote.chunk.doc_id, quote.chunk.doc_hash)
         chunk = quote.chunk
-        if doc is None or not (chunk.start <= quote.start < quote.end <= chunk.end):
+        text = self._texts.get(chunk.doc_id, chunk.doc_hash)
+        if text is None or not (chunk.start <= quote.start < quote.end <= chunk.end):
             return None
-        title, _, text = doc
         quoted = text[quote.start : quote.end]
         if (
             not quoted.strip()
@@ -51,7 +50,7 @@ class Citer:
             return None
         return Citation(
             doc_id=chunk.doc_id,
-            title=title,
+            title=chunk.title,
             chunk_id=chunk.chunk_id,
             quote=quoted,
             start=quote.start,

@@ -1,4 +1,4 @@
-"""Canonical document texts and manifest entries, cached: what citations are checked against."""
+"""Canonical document texts, cached: what citations are checked against."""
 
 from __future__ import annotations
 
@@ -6,50 +6,42 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from citedqa.errors import NotFoundError
-from citedqa.store import ManifestEntry, Store
+from citedqa.models import content_hash
+from citedqa.store import Store
 
 
 class DocumentTexts:
-    """A bounded cache of each document's current manifest entry and canonical text.
+    """A bounded cache of documents' canonical texts, each with its own sha256.
 
-    A chunk whose `doc_hash` is not the document's current hash belongs to a version being
-    replaced or removed; `get()` with the chunk's hash tells the two apart.
+    A citation names the document version its chunk was cut from (the chunk's `doc_hash`);
+    `get()` returns the text only when its hash is that version's, so a quote is only ever
+    checked against the very text it claims to come from.
     """
 
     def __init__(self, store: Store, max_chars: int = 20_000_000) -> None:
         self._store = store
         self._max_chars = max_chars
-        self._cache: OrderedDict[str, tuple[ManifestEntry, str]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[str, str]] = OrderedDict()  # doc_id → (hash, text)
         self._chars = 0
         self._lock = threading.Lock()
 
-    def record(self, doc_id: str, refresh: bool = False) -> tuple[ManifestEntry, str] | None:
-        """(manifest entry, text) of the current version, or None for an unknown document."""
-        if not refresh:
-            with self._lock:
-                hit = self._cache.get(doc_id)
-                if hit is not None:
-                    self._cache.move_to_end(doc_id)
-                    return hit
-        try:
-            fresh = self._store.document(doc_id)
-        except NotFoundError:
-            self.forget([doc_id])
-            return None
-        self._put(doc_id, fresh)
-        return fresh
+    def get(self, doc_id: str, expected_hash: str) -> str | None:
+        """The text of version `expected_hash` of `doc_id`, or None when the store no longer
+        has that version. (Whether a version is still live is retrieval's concern.)"""
+        with self._lock:
+            hit = self._cache.get(doc_id)
+            if hit is not None:
+                self._cache.move_to_end(doc_id)
+        if hit is None or hit[0] != expected_hash:
+            text = self._store.document_text(doc_id)
+            if text is None:
+                self.forget([doc_id])
+                return None
+            hit = (content_hash(text), text)
+            self._put(doc_id, hit)
+        return hit[1] if hit[0] == expected_hash else None
 
-    def get(self, doc_id: str, expected_hash: str | None = None) -> tuple[str, str, str] | None:
-        """(title, hash, text) of the current version, or None when `expected_hash` is stale."""
-        rec = self.record(doc_id)
-        if rec is not None and expected_hash is not None and rec[0].content_hash != expected_hash:
-            rec = self.record(doc_id, refresh=True)
-        if rec is None or (expected_hash is not None and rec[0].content_hash != expected_hash):
-            return None
-        return rec[0].title, rec[0].content_hash, rec[1]
-
-    def _put(self, doc_id: str, value: tuple[ManifestEntry, str]) -> None:
+    def _put(self, doc_id: str, value: tuple[str, str]) -> None:
         with self._lock:
             old = self._cache.pop(doc_id, None)
             if old is not None:
