@@ -56,6 +56,13 @@ class StoreUnavailableError(CitedQAError):
     title = "Store unavailable"
 
 
+class ShuttingDownError(CitedQAError):
+    """The service is stopping and takes no more work."""
+
+    status_code = 503
+    title = "Shutting down"
+
+
 class LLMUnavailableError(CitedQAError):
     """The answering LLM cannot be reached or failed; the message never holds credentials."""
 

@@ -89,6 +89,8 @@ class Indexer:
         """The second half of `index`: write, switch the manifest, delete the old chunks.
         Calls must come in the order of the documents, one at a time."""
         doc, same = embedded.doc, embedded.unchanged
+        if same is not None and self._manifest.get(doc.doc_id) is not same:
+            return self.apply(self.embed(doc))  # another write to it came in between
         stored = self.store.stored_chunk_ids(doc.doc_id)
         if same is not None:
             stale = stored - set(same.chunk_ids)

@@ -76,7 +76,7 @@ def ingest_path(
     indexer = make_indexer(settings, embedder, open_store(settings, embedder))
     summary = IngestSummary()
     paths = discover(root)
-    seen: set[str] = set()
+    owners: dict[str, str] = {}  # doc_id → the file it came from
     # Two stages: this thread chunks and embeds a document while `writer` writes the one
     # before it (Chroma and the encoder work at once; documents stay in order).
     with (
@@ -86,8 +86,11 @@ def ingest_path(
         writing: Future[DocOutcome] | None = None
         for path in bar:
             name = str(path.relative_to(base))
-            seen.add(doc_id_for(path, base))
+            doc_id = doc_id_for(path, base)
             try:
+                if doc_id in owners:  # a.md and a.txt: one would silently replace the other
+                    raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
+                owners[doc_id] = name
                 doc = load_document(path, base, settings.max_file_bytes)
             except (InvalidInputError, OSError) as exc:
                 reason = exc.message if isinstance(exc, InvalidInputError) else str(exc)
@@ -105,7 +108,7 @@ def ingest_path(
             bar.set_postfix(chunks=summary.chunks_written)
     if sync:
         # A file that failed to load still exists: keep its last good version.
-        for doc_id in sorted(indexer.known() - seen):
+        for doc_id in sorted(indexer.known() - set(owners)):
             summary.chunks_removed += indexer.remove(doc_id)
             summary.documents["removed"] += 1
     summary.seconds = time.perf_counter() - started

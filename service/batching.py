@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from citedqa.embedder import Embedder
+from citedqa.errors import ShuttingDownError
 from citedqa.models import RetrievedChunk
 from citedqa.store import Store
 
@@ -36,18 +37,22 @@ class MicroBatcher(Generic[In, Out]):
     def __init__(self, run: Callable[[list[In]], list[Out]], name: str, max_batch: int) -> None:
         self._run_batch = run
         self._max_batch = max_batch
+        self._closed = False
         self._queue: queue.SimpleQueue[tuple[In, Future[Out]] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def call(self, item: In) -> Out:
         """`run([item, ...])[i]` for this item (blocks the calling thread, never a loop)."""
+        if self._closed:  # no worker would ever answer
+            raise ShuttingDownError("the service is shutting down; try again shortly")
         future: Future[Out] = Future()
         self._queue.put((item, future))
         return future.result()
 
     def close(self) -> None:
-        """Stop the worker thread."""
+        """Stop the worker thread (after the items already queued)."""
+        self._closed = True
         self._queue.put(None)
         self._thread.join(timeout=5)
 

@@ -63,7 +63,7 @@ class Components:
             clock.expire()
             texts.forget(doc_ids)
             catalog.forget(doc_ids)
-            lexical.rebuild()
+            lexical.refresh()
 
         # The indexer loads every document's near-duplicate fingerprint: only for writers.
         library = DocumentLibrary(

@@ -43,19 +43,25 @@ class GenerationClock:
 
 
 class BackgroundJob:
-    """Runs `job` on a background thread when asked, never two at a time; a store failure
-    is logged and leaves the holder's previous state in use."""
+    """Runs `job` on a background thread when asked, never two at a time. A failure is
+    logged and leaves the holder's previous state in use; the job is not started again
+    for `retry_after` seconds (a store that is down is not hammered by every request)."""
 
-    def __init__(self, job: Callable[[], object], name: str) -> None:
+    def __init__(self, job: Callable[[], object], name: str, retry_after: float = 5.0) -> None:
         self._job = job
         self._name = name
+        self._retry_after = retry_after
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._failed_at: float | None = None
 
     def start(self) -> None:
-        """Start the job unless it is already running."""
+        """Start the job unless it is running or failed less than `retry_after` s ago."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
+                return
+            failed = self._failed_at
+            if failed is not None and time.monotonic() - failed < self._retry_after:
                 return
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
@@ -63,5 +69,9 @@ class BackgroundJob:
     def _run(self) -> None:
         try:
             self._job()
-        except CitedQAError as exc:
-            log.warning("%s failed: %s", self._name, exc.message)
+        except Exception as exc:  # any failure: keep serving from the previous state
+            message = exc.message if isinstance(exc, CitedQAError) else repr(exc)
+            log.warning("%s failed: %s", self._name, message)
+            self._failed_at = time.monotonic()
+        else:
+            self._failed_at = None

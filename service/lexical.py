@@ -2,11 +2,11 @@
 
 The index (bm25s) is built from the store's chunk texts, tokenised by the same key-term
 rules as the rest of citedqa. bm25s cannot add documents to a built index, so it is
-rebuilt, whole, when the store's generation changes: at once after this process's own
-writes (`rebuild`), and in a background thread after another process's, while searches
-go on using the previous index. Only the very first build makes searches wait; the
-service starts it at start-up (`warm`). Hits of chunks deleted meanwhile are dropped by
-the retriever, which fetches every hit from the store.
+rebuilt, whole, in a background thread when the store's generation changes (after this
+process's own writes, `refresh`, or another's), while searches go on using the previous
+index. Only the very first build makes searches wait; the service starts it at start-up
+(`warm`) unless its default retrieval is vector-only. Hits of chunks deleted meanwhile
+are dropped by the retriever, which reads the chunks it keeps from the store.
 """
 
 from __future__ import annotations
@@ -82,8 +82,14 @@ class LexicalIndex:
         """Build the index in a background thread (so no request waits for it)."""
         self._background.start()
 
+    def refresh(self) -> None:
+        """Catch up with the store in the background, if the index was ever built (this
+        process just changed the store; searches use the previous index meanwhile)."""
+        if self._snapshot is not None:
+            self._background.start()
+
     def rebuild(self) -> None:
-        """Rebuild now from the store (this process just changed it)."""
+        """Rebuild now from the store."""
         with self._build_lock:
             self._build()
 

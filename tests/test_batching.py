@@ -1,5 +1,6 @@
 """Concurrent query embeddings and searches share batches and equal one-at-a-time results."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -7,9 +8,11 @@ import numpy as np
 
 from citedqa.components import open_store
 from citedqa.embedder import Embedder
+from citedqa.errors import ShuttingDownError, StoreUnavailableError
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.batching import NearestSearch, QueryEncoder
+from service.generation import BackgroundJob
 
 
 class CountingEmbedder:
@@ -98,3 +101,35 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
                 assert all(c.startswith("001_") for c, _ in hits)
     finally:
         search.close()
+
+
+def test_a_call_after_close_fails_fast(embedder: Embedder) -> None:
+    encoder = QueryEncoder(embedder)
+    encoder.close()
+    try:
+        encoder.encode("anything")
+    except ShuttingDownError as exc:
+        assert exc.status_code == 503
+    else:
+        raise AssertionError("a call after close() should not wait for a worker")
+
+
+def test_a_failed_background_job_waits_before_it_runs_again() -> None:
+    def runs_after_two_starts(retry_after: float) -> int:
+        runs: list[int] = []
+
+        def failing() -> None:
+            runs.append(1)
+            raise StoreUnavailableError("down")
+
+        job = BackgroundJob(failing, "test-job", retry_after=retry_after)
+        for _ in range(2):
+            job.start()
+            deadline = time.monotonic() + 10
+            while job._thread is not None and job._thread.is_alive():
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        return len(runs)
+
+    assert runs_after_two_starts(retry_after=60.0) == 1  # not again at once
+    assert runs_after_two_starts(retry_after=0.0) == 2  # the wait is what held it back

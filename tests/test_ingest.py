@@ -121,3 +121,33 @@ def test_invalid_setting_is_a_clear_cli_error(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert "CITEDQA_TOP_K" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_two_files_with_one_doc_id_keep_the_first(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "port.md").write_text("# Port\n\nThe port opened in 1999 with two cranes.\n")
+    (folder / "port.txt").write_text("Port\n\nThe port closed in 2005 after a storm.\n")
+    for _ in range(2):  # the second run once emptied the document (pipelined ingest)
+        summary = ingest_path(settings, folder, show_progress=False)
+        assert summary.failures == {"port.txt": "same doc_id 'port' as port.md"}
+        chunks, manifest = store_state(settings)
+        assert set(manifest) == {"port"} and chunks == set(manifest["port"]) != set()
+        assert summary.documents["failed"] == 1
+
+
+def test_unchanged_verdict_is_rechecked_when_applied(settings: Settings) -> None:
+    embedder = make_embedder(settings)
+    store = open_store(settings, embedder)
+    indexer = make_indexer(settings, embedder, store)
+    old = parse_document("port", ".txt", b"Port\n\nThe port opened in 1999 with two cranes.\n")
+    new = parse_document("port", ".txt", b"Port\n\nThe port closed in 2005 after a storm.\n")
+    indexer.index(old)
+    embedded = indexer.embed(old)  # unchanged, at this moment
+    assert embedded.unchanged is not None
+    indexer.index(new)  # a write in between (ingest embeds ahead of its writer)
+    outcome = indexer.apply(embedded)
+    assert outcome.status == "updated"
+    entry = store.manifest(["port"])["port"]
+    assert entry.content_hash == old.content_hash
+    assert store.stored_chunk_ids("port") == set(entry.chunk_ids) != set()
