@@ -3,10 +3,10 @@
 The index (bm25s) is built from the store's chunk texts, tokenised by the same key-term
 rules as the rest of citedqa. bm25s cannot add documents to a built index, so it is
 rebuilt, whole, in a background thread when the store's generation changes (after this
-process's own writes, `refresh`, or another's), while searches go on using the previous
-index. Only the very first build makes searches wait; the service starts it at start-up
-(`warm`) unless its default retrieval is vector-only. Hits of chunks deleted meanwhile
-are dropped by the retriever, which reads the chunks it keeps from the store.
+process's own writes, `refresh`, or another's). Meanwhile hybrid retrieval leaves BM25
+out (see `is_current`) and BM25-only retrieval uses the previous index; only a BM25-only
+search before the very first build waits for it. The service starts that build at
+start-up (`warm`) unless its default retrieval is vector-only.
 """
 
 from __future__ import annotations
@@ -87,6 +87,15 @@ class LexicalIndex:
         process just changed the store; searches use the previous index meanwhile)."""
         if self._snapshot is not None:
             self._background.start()
+
+    def is_current(self) -> bool:
+        """Whether the index is built from the store as it is now (as of at most a second
+        ago); when it is not, a build is started in the background."""
+        snap = self._snapshot
+        if snap is not None and snap.generation == self._clock.current():
+            return True
+        self._background.start()
+        return False
 
     def rebuild(self) -> None:
         """Rebuild now from the store."""

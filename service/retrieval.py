@@ -84,6 +84,10 @@ class Retriever:
     ) -> Evidence:
         """The `top_k` best chunks for the question, best first."""
         filters = filters or Filters()
+        if mode == "hybrid" and not self._lexical.is_current():
+            # A BM25 index that lags the store (being rebuilt after a write) would outvote
+            # fresh vector hits with old text: until it is current, vector search alone.
+            mode = "vector"
         with stage("embed"):
             vector = self._encoder.encode(question)
         # Extra candidates make up for stale and collapsed hits, and feed the fusion.
