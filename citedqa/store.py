@@ -122,16 +122,16 @@ class Store:
 
     def manifest(self, doc_ids: Sequence[str] | None = None) -> dict[str, ManifestEntry]:
         """Manifest entries by doc_id (all of them when `doc_ids` is None)."""
-        out: dict[str, ManifestEntry] = {}
-        with _store_errors("read the manifest"):
-            if doc_ids is not None:
-                got = self._docs.get(ids=list(doc_ids), include=["metadatas"])
-                return {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-            while True:  # a page at a time: Chroma fails a get of too many records at once
-                got = self._docs.get(include=["metadatas"], limit=_WRITE_BATCH, offset=len(out))
-                out |= {i: _entry(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-                if len(got["ids"]) < _WRITE_BATCH:
-                    return out
+        if doc_ids is not None:
+            with _store_errors("read the manifest"):
+                pages = [self._docs.get(ids=list(doc_ids), include=["metadatas"])]
+        else:
+            pages = _pages(self._docs, ["metadatas"], "read the manifest")
+        return {
+            i: _entry(i, m)
+            for got in pages
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        }
 
     def document(self, doc_id: str) -> tuple[ManifestEntry, str]:
         """The manifest entry and canonical text of one document."""
@@ -250,25 +250,14 @@ class Store:
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
     def chunk_pages(
-        self, fields: Sequence[str] | None = None
+        self, with_metadata: bool = True
     ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
-        """Ids, texts and metadata (only `fields` of it, if given; none for `()`, which
-        also skips reading it) of every stored chunk, a page at a time: one request for a
-        whole large collection makes Chroma fail, and holding every chunk's sentence
-        vectors at once would take gigabytes."""
-        offset = 0
-        include = ["documents", "metadatas"] if fields != () else ["documents"]
-        while True:
-            with _store_errors("read chunks"):
-                got = self._chunks.get(include=include, limit=_WRITE_BATCH, offset=offset)
-            metadatas = [
-                {k: m[k] for k in fields if k in m} if fields is not None else m
-                for m in got["metadatas"] or [{} for _ in got["ids"]]
-            ]
-            yield got["ids"], got["documents"], metadatas
-            offset += len(got["ids"])
-            if len(got["ids"]) < _WRITE_BATCH:
-                return
+        """Ids, texts and metadata (empty dicts, and not read, without `with_metadata`) of
+        every stored chunk, a page at a time: holding every chunk's sentence vectors at
+        once would take gigabytes."""
+        include = ["documents", "metadatas"] if with_metadata else ["documents"]
+        for got in _pages(self._chunks, include, "read chunks"):
+            yield got["ids"], got["documents"], got["metadatas"] or [{} for _ in got["ids"]]
 
     def delete_chunks(self, chunk_ids: Sequence[str] | set[str]) -> None:
         """Delete chunks by id (no-op for none)."""
@@ -326,6 +315,19 @@ class Store:
             )
             if meta is not None and text is not None
         }
+
+
+def _pages(collection: Any, include: list[str], action: str) -> Iterator[Any]:
+    """Every record of a collection, one `get` result a page: Chroma fails a get of too
+    many records at once (above 32,766 with metadata)."""
+    offset = 0
+    while True:
+        with _store_errors(action):
+            got = collection.get(include=include, limit=_WRITE_BATCH, offset=offset)
+        yield got
+        offset += len(got["ids"])
+        if len(got["ids"]) < _WRITE_BATCH:
+            return
 
 
 def retrieved_chunk(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> RetrievedChunk:

@@ -145,7 +145,7 @@ class LexicalIndex:
         vocabulary: dict[str, int] = {}
         documents = {d: e.metadata for d, e in self._store.manifest().items()}
         doc_filter = _DocFilter(documents)
-        for page_ids, texts, _ in self._store.chunk_pages(()):
+        for page_ids, texts, _ in self._store.chunk_pages(with_metadata=False):
             ids += page_ids
             doc_filter.add(page_ids)
             for text in texts:

@@ -133,11 +133,12 @@ class Retriever:
 def _may_be_kept(chunk_ids: list[str], states: dict[str, DocState], top_k: int) -> list[str]:
     """The ids `_collapse` can keep or credit: the first `top_k`, plus those whose document
     has a near-duplicate among the hits (which collapsing may drop, letting later ones in)."""
+    docs = [chunk_version(cid)[0] for cid in chunk_ids]
+    groups = [states[doc_id].group for doc_id in docs]
     docs_of_group: dict[str, set[str]] = defaultdict(set)
-    for cid in chunk_ids:
-        doc_id = chunk_version(cid)[0]
-        docs_of_group[states[doc_id].group].add(doc_id)
-    shared = [len(docs_of_group[states[chunk_version(c)[0]].group]) > 1 for c in chunk_ids]
+    for doc_id, group in zip(docs, groups, strict=True):
+        docs_of_group[group].add(doc_id)
+    shared = [len(docs_of_group[group]) > 1 for group in groups]
     room = top_k + sum(shared)
     return [c for i, c in enumerate(chunk_ids) if i < room or shared[i]]
 
