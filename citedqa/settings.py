@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     min_evidence_score: float = Field(
         0.30, ge=-1.0, le=1.0, description="Below this retrieval similarity nothing counts."
     )
+    answer_pool: int = Field(
+        15,
+        ge=1,
+        le=100,
+        description="Chunks the answerer reads its sentences from (at least the request's top_k).",
+    )
     min_sentence_score: float = Field(
         0.50, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
     )

@@ -3,6 +3,7 @@ sentence (service/support.py), markers numbered per sentence."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from citedqa.models import Answer, Citation
@@ -12,11 +13,25 @@ from service.support import SupportJudge
 from service.texts import DocumentTexts
 
 REFUSAL = "The documents do not contain an answer to this question."
+# A marker is the Citer's alone: "[7]" quoted from a document would point at citation 7.
+_MARKER = re.compile(r"\s*\[\d+\]")
 
 
-def refusal(answerer: str = "", model: str = "") -> Answer:
-    """The fixed answer for a question the documents do not answer."""
-    return Answer(text=REFUSAL, refused=True, citations=[], answerer=answerer, model=model)
+def refusal(answerer: str = "", model: str = "", reason: str | None = "no_evidence") -> Answer:
+    """The fixed answer for a question the documents do not answer, and why."""
+    return Answer(
+        text=REFUSAL,
+        refused=True,
+        citations=[],
+        answerer=answerer,
+        model=model,
+        refusal_reason=reason,
+    )
+
+
+def without_markers(text: str) -> str:
+    """The text with every `[n]` marker removed (the answer's markers are added after)."""
+    return _MARKER.sub("", text)
 
 
 def _citation_metadata(chunk_metadata: dict[str, Any], offset: int) -> dict[str, Any]:
@@ -75,9 +90,11 @@ class Citer:
                 if index[key] not in markers:
                     markers.append(index[key])
             if markers:
-                sentences.append(claim.text.strip() + " " + "".join(f"[{n}]" for n in markers))
+                text = without_markers(claim.text).strip()
+                sentences.append(text + " " + "".join(f"[{n}]" for n in markers))
         if not sentences:
-            return refusal(draft.answerer, draft.model)
+            reason = draft.refusal_reason or ("not_supported" if draft.claims else "no_evidence")
+            return refusal(draft.answerer, draft.model, reason)
         return Answer(
             text=" ".join(sentences),
             refused=False,

@@ -12,6 +12,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
+from service.answerers.language import Linguist
 from service.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.catalog import Catalog
 from service.citing import Citer
@@ -56,7 +57,10 @@ class Components:
             encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
         )
         judge = SupportJudge(embedder, settings.min_support_score)
-        qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
+        linguist = Linguist()
+        linguist.warm_up()
+        answerer = make_answerer(settings, judge, linguist)
+        qa = QAService(retriever, answerer, Citer(texts, judge), settings.answer_pool)
 
         def changed(doc_ids: list[str]) -> None:
             """After this process's own writes: every read-side cache catches up at once."""

@@ -30,22 +30,28 @@ class Ask:
 class QAService:
     """Answers questions from the collection, with verified citations or a refusal."""
 
-    def __init__(self, retriever: Retriever, answerer: Answerer, citer: Citer) -> None:
+    def __init__(
+        self, retriever: Retriever, answerer: Answerer, citer: Citer, answer_pool: int = 15
+    ) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.citer = citer
+        # The sentence that answers is often outside the top few chunks (a chunk is ranked by
+        # all its sentences): the answerer reads a wider pool than a retrieve call returns.
+        self.answer_pool = answer_pool
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
         return self._evidence(ask).chunks
 
-    def _evidence(self, ask: Ask) -> Evidence:
+    def _evidence(self, ask: Ask, pool: int | None = None) -> Evidence:
         with stage("retrieve"):
-            return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
+            k = max(ask.top_k, pool or 0)
+            return self.retriever.retrieve(ask.question, k, ask.mode, ask.filters)
 
     def stream(self, ask: Ask) -> Iterator[str | Answer]:
         """Answer text as it is produced, then the verified Answer (which replaces it)."""
-        evidence = self._evidence(ask)
+        evidence = self._evidence(ask, self.answer_pool)
         if isinstance(self.answerer, StreamingAnswerer):
             for item in self.answerer.stream(evidence):
                 if isinstance(item, Draft):
@@ -60,6 +66,6 @@ class QAService:
 
     def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
-        evidence = self._evidence(ask)
+        evidence = self._evidence(ask, self.answer_pool)
         with stage("answer"):
             return self.citer.finalize(self.answerer.draft(evidence))

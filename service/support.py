@@ -139,8 +139,13 @@ def _found(term: str, have: set[str]) -> bool:
     return any(len(h) >= _MIN_PREFIX and (h.startswith(term) or term.startswith(h)) for h in have)
 
 
+_MARKER = re.compile(r"\[\d+\]")
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.casefold().split()).strip(" .!?…\"'“”")
+    """Case, spacing, end punctuation and `[n]` markers do not count (markers are the
+    Citer's, never a document's)."""
+    return " ".join(_MARKER.sub(" ", text).casefold().split()).strip(" .!?…\"'“”")
 
 
 def verbatim(claim: str, quote: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from citedqa.settings import Settings
 from service.answerers.base import Answerer, Claim, Draft, Evidence, Quote
 from service.answerers.extractive import ExtractiveAnswerer
+from service.answerers.language import Linguist
 from service.answerers.llamacpp import pin_threads
 from service.support import SupportJudge
 
@@ -20,9 +21,11 @@ __all__ = [
 ]
 
 
-def make_answerer(settings: Settings, judge: SupportJudge) -> Answerer:
+def make_answerer(settings: Settings, judge: SupportJudge, linguist: Linguist) -> Answerer:
     """The backend named by `settings.llm`; `judge` picks an LLM answer's quotes."""
-    extractive = ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
+    extractive = ExtractiveAnswerer(
+        linguist, settings.min_evidence_score, settings.min_sentence_score
+    )
     if settings.llm == "extractive":
         return extractive
     from service.answerers.backends import make_backend

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -37,6 +37,11 @@ class Claim:
     quotes: list[Quote] = field(default_factory=list)
 
 
+RefusalReason = Literal["no_evidence", "focus_not_found", "no_answer_of_type", "not_supported"]
+"""Why an answer was refused: nothing relevant retrieved; no sentence holds what the question
+asks about; none holds an answer of the asked kind; or every claim failed verification."""
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
     """An answerer's output before citations are verified. No claims means no answer.
@@ -47,6 +52,7 @@ class Draft:
     claims: list[Claim]
     answerer: str = ""
     model: str = ""
+    refusal_reason: RefusalReason | None = None  # set when the answerer refuses
 
 
 class Answerer(Protocol):

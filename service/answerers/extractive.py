@@ -1,11 +1,12 @@
 """The default answerer: offline and deterministic, it quotes the evidence itself.
 
-Every sentence of the retrieved chunks is a candidate. It scores by its similarity to the
-question (its vector was pooled in the context of its chunk at ingest time), by the share
-of the question's key terms it holds (terms rare among the candidates weigh more) and by
-its chunk's retrieval similarity. The best sentence must be similar enough to the
-question and fit the kind of answer asked for (a number for "how many", a name for
-"who", ...); further sentences join only when they add key terms the answer still lacks.
+A question is answered only by a sentence holding both what it asks about (its focus) and
+an answer of the asked kind (a place for "where", a time for "when": see `question_frame`
+and `answer_types`); otherwise it refuses and says which of the two was missing. Among the
+sentences that qualify, it prefers the one most similar to the question (its vector was
+pooled in its chunk's context at ingest), holding most of the question's key terms (rare
+ones weigh more) in a chunk retrieval ranked high. The answer is the shortest part of that
+sentence that keeps the answer and the question's terms (`clauses`), quoted verbatim.
 """
 
 from __future__ import annotations
@@ -17,32 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from citedqa.irregular import BASE_FORM
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
-from citedqa.terms import key_terms, stem
-from service.answerers.base import Claim, Draft, Evidence, Quote
+from citedqa.terms import key_terms, stem, words
+from service.answerers.answer_types import answer_spans
+from service.answerers.base import Claim, Draft, Evidence, Quote, RefusalReason
+from service.answerers.clauses import shortest_window
+from service.answerers.language import Linguist
+from service.answerers.question_frame import QuestionFrame, frame
 
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|hundred|thousand|million|billion|dozen|several|multiple|multi-fold|twice|double|"
-    r"triple|half)\b",
-    re.IGNORECASE,
-)
-_TIME = re.compile(
-    r"\d|\b(today|yesterday|tomorrow|tonight|morning|afternoon|evening|night|day|days|week|weeks|"
-    r"month|months|year|years|ago|earlier|later|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|century|decade|hours?)\b",
-    re.IGNORECASE,
-)
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
-_DATE = re.compile(
-    rf"\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|"
-    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]+")
+_MIN_PREFIX = 4  # "meet" holds "meeting"; shorter stems must match exactly
+_TAGGED = 6  # sentences holding the focus whose entities are tagged (4 ms each, cached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,53 +53,37 @@ class Candidate:
         return self.similarity + 0.5 * self.coverage + 0.25 * self.chunk.score
 
 
-def expected_kind(question: str) -> str | None:
-    """The kind of answer a question asks for, when its wording says so."""
-    q = question.lower()
-    if re.search(r"\bhow (many|much|long|far|old)\b|\bwhat (number|percentage|share)\b", q):
-        return "number"
-    if re.search(r"\b(what|which) year\b", q):
-        return "year"
-    if re.search(r"\b(what|which|calendar) date\b|\bon what day\b", q):
-        return "date"
-    if re.search(r"\bwhen\b|\b(what|which) (day|time|month)\b", q):
-        return "time"
-    if re.search(r"^\s*(who|whom|whose)\b|\bwho (is|was|were|are)\b", q):
-        return "name"
-    return None
-
-
-def _fits(kind: str | None, text: str, question_terms: set[str]) -> bool:
-    if kind == "number":
-        return bool(_NUMBER.search(text))
-    if kind == "time":
-        return bool(_TIME.search(text))
-    if kind == "year":
-        return bool(_YEAR.search(text))
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "name":
-        return any(stem(m.lower()) not in question_terms for m in _NAME.findall(text))
-    return True
+def holds(term: str, have: frozenset[str] | set[str]) -> bool:
+    """A stem is held by a set of stems exactly, or by a shared prefix of 4+ letters."""
+    if term in have:
+        return True
+    if len(term) < _MIN_PREFIX:
+        return False
+    return any(len(h) >= _MIN_PREFIX and (h.startswith(term) or term.startswith(h)) for h in have)
 
 
 class ExtractiveAnswerer:
-    """Answers with the evidence sentences that best answer the question."""
+    """Answers with the part of an evidence sentence that answers the question."""
 
     name = "extractive"
-    model = "extractive-v1"
-    max_sentences = 3
+    model = "extractive-v2"
+    max_claims = 2
 
-    def __init__(self, min_evidence_score: float, min_sentence_score: float) -> None:
+    def __init__(
+        self, linguist: Linguist, min_evidence_score: float, min_sentence_score: float
+    ) -> None:
+        self.linguist = linguist
         self.min_evidence_score = min_evidence_score
         self.min_sentence_score = min_sentence_score
 
-    def candidates(self, evidence: Evidence) -> list[Candidate]:
-        """Every distinct sentence of the evidence that could answer, best first."""
-        question_terms = set(key_terms(evidence.question))
-        kind = expected_kind(evidence.question)
+    def frame(self, question: str) -> QuestionFrame:
+        return frame(self.linguist.parse(question))
+
+    def candidates(self, evidence: Evidence, asked: QuestionFrame) -> list[Candidate]:
+        """Every distinct sentence of the evidence, best first."""
+        question_terms = set(asked.terms)
         raw = _sentences(evidence)
-        weights = _weights(question_terms, [terms for *_, terms, _ in raw])
+        weights = _weights(question_terms, asked, [terms for *_, terms, _ in raw])
         total = sum(weights.values()) or 1.0
         out = [
             Candidate(
@@ -122,30 +93,165 @@ class ExtractiveAnswerer:
                 text=text,
                 terms=terms,
                 similarity=float(vector @ evidence.vector),
-                hits={t: w / total for t, w in weights.items() if t in terms},
+                hits={t: w / total for t, w in weights.items() if holds(t, terms)},
             )
             for chunk, start, end, text, terms, vector in raw
-            if (terms - question_terms) and _fits(kind, text, question_terms)
+            if terms - question_terms
         ]
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def draft(self, evidence: Evidence) -> Draft:
         if not evidence.chunks or evidence.chunks[0].score < self.min_evidence_score:
-            return Draft([], self.name, self.model)
-        ranked = self.candidates(evidence)
-        if not ranked or ranked[0].score < self.min_sentence_score:
-            return Draft([], self.name, self.model)
-        chosen = [ranked[0]]
-        covered = set(ranked[0].hits)
-        for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences:
+            return self._refuse("no_evidence")
+        parts = [self.frame(part) for part in question_parts(evidence.question)]
+        claims: list[Claim] = []
+        reasons: list[RefusalReason] = []
+        for asked in parts:
+            found = self._answer(evidence, asked, self.max_claims if len(parts) == 1 else 1)
+            if isinstance(found, str):
+                reasons.append(found)
+            else:
+                claims += [c for c in found if c.text not in {k.text for k in claims}]
+        if not claims:
+            return self._refuse(
+                "no_answer_of_type" if "no_answer_of_type" in reasons else reasons[0]
+            )
+        return Draft(claims, self.name, self.model)
+
+    def _answer(
+        self, evidence: Evidence, asked: QuestionFrame, max_claims: int
+    ) -> list[Claim] | RefusalReason:
+        """Claims answering one question (or one part of a question), or why there are none."""
+        scenes: dict[str, frozenset[str]] = {}
+        ranked = []
+        for cand in self.candidates(evidence, asked):
+            if cand.chunk.chunk_id not in scenes:
+                scenes[cand.chunk.chunk_id] = sentence_terms(
+                    f"{cand.chunk.title}\n{cand.chunk.text}"
+                )
+            if cand.score >= self.min_sentence_score and _holds_focus(
+                cand, asked, scenes[cand.chunk.chunk_id]
+            ):
+                ranked.append(cand)
+        if not ranked:
+            return "focus_not_found"
+        top = ranked[:_TAGGED]
+        answers = []
+        for cand, entities in zip(top, self.linguist.entities([c.text for c in top]), strict=True):
+            spans = answer_spans(cand.text, entities, asked)
+            if spans is not None:
+                spans = _near(cand.text, spans, asked.required)
+            if spans is None or spans:
+                answers.append((cand, spans))
+        if not answers:
+            return "no_answer_of_type"
+        claims: list[Claim] = []
+        covered: set[str] = set()
+        for cand, spans in answers:
+            if len(claims) >= max_claims:
                 break
             gain = sum(w for t, w in cand.hits.items() if t not in covered)
-            if gain >= 0.15 and cand.score >= self.min_sentence_score:
-                chosen.append(cand)
-                covered |= set(cand.hits)
-        claims = [Claim(c.text, [Quote(c.chunk, c.start, c.end)]) for c in chosen]
-        return Draft(claims, self.name, self.model)
+            if claims and gain < 0.15:
+                continue
+            start, end = _window(cand, spans, asked)
+            text = cand.text[start:end]
+            claims.append(
+                Claim(
+                    _sentence_case(text), [Quote(cand.chunk, cand.start + start, cand.start + end)]
+                )
+            )
+            covered |= set(cand.hits)
+        return claims
+
+    def _refuse(self, reason: RefusalReason) -> Draft:
+        return Draft([], self.name, self.model, refusal_reason=reason)
+
+
+_PART_BREAK = re.compile(
+    r"(?:[,;]\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """A question asking two things, split: "Who guided Kim, and what did he see?" is two
+    questions, each answered (or not) on its own. A lead-in before a colon is kept with
+    each part as context ("On the sanctions: what did X say, and ...")."""
+    lead, _, rest = question.rpartition(":") if ":" in question else ("", "", question)
+    pieces = [p.strip(" ,;") for p in _PART_BREAK.split(rest) if p.strip(" ,;?")]
+    if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
+        return [question]
+    return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
+
+
+def _holds_focus(cand: Candidate, asked: QuestionFrame, scene: frozenset[str]) -> bool:
+    """The sentence holds what is asked; its passage (chunk and title) holds at least half
+    of the scene and the names, which the sentence may leave to "he" or "there" and a
+    question may put in other words ("the South Korean president" for "Moon")."""
+    if not all(holds(t, cand.terms) for t in asked.required):
+        return False
+    setting = asked.context | asked.names
+    if len(setting) - sum(holds(t, scene) for t in setting) > max(1, len(setting) // 2):
+        return False
+    return bool(asked.required) or not asked.names or any(holds(t, cand.terms) for t in asked.names)
+
+
+_NEAR_WORDS = 10
+_WORDS = re.compile(r"[\w’'-]+")
+
+
+def _near(
+    text: str, spans: list[tuple[int, int]], required: frozenset[str]
+) -> list[tuple[int, int]]:
+    """The answer spans within a few words of what is asked: in "his father and
+    grandfather ... Russia", Russia does not name the father."""
+    if not required:
+        return spans
+    found = list(_WORDS.finditer(text))
+    anchors = [
+        i for i, w in enumerate(found) if any(holds(t, sentence_terms(w.group())) for t in required)
+    ]
+    if not anchors:
+        return spans
+
+    def index(offset: int) -> int:
+        return next((i for i, w in enumerate(found) if w.end() > offset), len(found))
+
+    return [
+        s for s in spans
+        if min(min(abs(index(s[0]) - a), abs(index(s[1] - 1) - a)) for a in anchors) <= _NEAR_WORDS
+    ]  # fmt: skip
+
+
+def _window(
+    cand: Candidate, spans: list[tuple[int, int]] | None, asked: QuestionFrame
+) -> tuple[int, int]:
+    """The shortest part of the sentence keeping an answer span and the question's terms."""
+    # What is asked counts double; a name may be left to the rest of the sentence ("he").
+    weights = {
+        t: w * (2.0 if t in asked.required else 0.5 if t in asked.names else 1.0)
+        for t, w in cand.hits.items()
+    }
+    total = sum(weights.values()) or 1.0
+    question = set(asked.terms) | asked.names
+
+    def value(piece: str) -> float:
+        terms = set(sentence_terms(piece))
+        kept = sum(w for t, w in weights.items() if holds(t, terms)) / total
+        if spans is not None:
+            return kept
+        fresh = len(terms - question)  # no typed answer: the new words are the answer
+        return kept + min(fresh, 8) * 0.04
+
+    if not spans:
+        return shortest_window(cand.text, None, value)
+    windows = [shortest_window(cand.text, span, value) for span in spans]
+    return max(windows, key=lambda w: value(cand.text[w[0] : w[1]]) - 0.006 * (w[1] - w[0]) / 6)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
 def _sentences(
@@ -165,12 +271,20 @@ def _sentences(
                 continue
             seen.add((chunk.doc_id, start, end))
             text = chunk.text[start - chunk.start : end - chunk.start]
-            out.append((chunk, start, end, text, frozenset(key_terms(text)), vector))
+            out.append((chunk, start, end, text, sentence_terms(text), vector))
     return out
 
 
-def _weights(question_terms: set[str], sentence_terms: list[frozenset[str]]) -> dict[str, float]:
+def sentence_terms(text: str) -> frozenset[str]:
+    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet")."""
+    bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
+    return frozenset(key_terms(text)) | bases
+
+
+def _weights(
+    question_terms: set[str], asked: QuestionFrame, sentence_terms: list[frozenset[str]]
+) -> dict[str, float]:
     """Inverse frequency among the candidates: a term every sentence has says little."""
     df = Counter(t for terms in sentence_terms for t in terms & question_terms)
     n = len(sentence_terms)
-    return {t: math.log(1.0 + (n + 1) / (df[t] + 1)) for t in question_terms}
+    return {t: math.log(1.0 + (n + 1) / (df[t] + 1)) for t in question_terms | asked.names}

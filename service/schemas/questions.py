@@ -105,11 +105,22 @@ class StageTimings(BaseModel):
         return cls(**{k: v for k, v in fields.items() if k in cls.model_fields})
 
 
+RefusalReasonOut = Literal["no_evidence", "focus_not_found", "no_answer_of_type", "not_supported"]
+
+
 class QueryResponse(BaseModel):
     """An answer whose sentences carry `[n]` markers: `[n]` is `citations[n-1]`."""
 
     answer: str = Field(examples=[f"{_QUOTE} [1]"])
     refused: bool = Field(examples=[False], description="True when the documents do not answer.")
+    refusal_reason: RefusalReasonOut | None = Field(
+        None,
+        examples=[None, "focus_not_found"],
+        description="Why it refused: no_evidence (nothing relevant retrieved), focus_not_found "
+        "(no sentence holds what the question asks about), no_answer_of_type (none holds an "
+        "answer of the asked kind: a place for 'where', a time for 'when'...), not_supported "
+        "(every claim of an LLM answer failed verification). null when answered.",
+    )
     citations: list[CitationOut]
     answerer: str = Field("", examples=["extractive"], description="The backend that answered.")
     model: str = Field("", examples=["extractive-v1"], description="The model it ran.")
@@ -120,6 +131,7 @@ class QueryResponse(BaseModel):
         return cls(
             answer=a.text,
             refused=a.refused,
+            refusal_reason=a.refusal_reason,  # type: ignore[arg-type]
             citations=[CitationOut.of(c) for c in a.citations],
             answerer=a.answerer,
             model=a.model,

@@ -1,0 +1,253 @@
+"""What a question asks for: the kind of answer, and the focus a sentence must hold.
+
+The answerer refuses unless one sentence holds both (the issue's rule, which a reader
+applies too): "What is the population of North Korea?" is not answered by a sentence about
+North Korea without "population"; "When did they meet?" is not answered by a sentence
+without a time in it.
+
+- `kind`: person, place, time, quantity or reason from the wh-word ("who", "where", "how
+  many"), or from the asked class ("which year" is a time, "which country" a place). A
+  class with no known type ("what floor", "which program") makes kind "class": the
+  sentence must then name the class itself.
+- `required`: stems of the question's common nouns, and its adjectives and non-light
+  verbs when it has no noun. The sentence must hold each (a stem or a prefix of at least
+  4 letters: "meet" holds "meeting").
+- `names`: stems of proper names, which the answer should mention but may leave to a
+  pronoun ("he").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from citedqa.terms import key_terms, stem, stopwords
+from service.answerers.language import Parse, Token
+
+Kind = Literal["person", "place", "time", "quantity", "reason", "class", "any"]
+
+# English words that name a type of answer when asked for ("which city"); not tuned to
+# a corpus: a general vocabulary of question classes.
+_CLASS_KINDS: dict[str, Kind] = {
+    **dict.fromkeys(
+        "person people man woman leader president minister official spokesman spokeswoman "
+        "spokesperson author founder chairman chairwoman director head king queen player "
+        "actor actress writer chief ceo manager officer member politician diplomat envoy "
+        "ambassador organisation organization company agency group party firm body "
+        "institution newspaper channel outlet ministry team country nation".split(),
+        "person",
+    ),
+    **dict.fromkeys(
+        "city town region place state province capital location venue site area village "
+        "island continent street building room floor address port airport base".split(),
+        "place",
+    ),
+    **dict.fromkeys(
+        "year date day month time century decade week hour season period weekday".split(),
+        "time",
+    ),
+    **dict.fromkeys(
+        "number amount percentage percent share price cost value sum total figure rate "
+        "population size age height length distance volume budget salary fee speed "
+        "weight capacity quantity count".split(),
+        "quantity",
+    ),
+}
+# "which country" asks for a place, "which country imposed" for an actor: both are kept.
+_PLACE_ACTORS = {"country", "nation"}
+_QUANTITY_WH = {"many", "much", "long", "far", "old", "often", "big", "large", "tall", "high"}
+# Verbs that shape a question rather than say what it is about.
+_LIGHT_VERBS = {
+    "be", "do", "have", "get", "happen", "occur", "take", "make", "say", "tell", "mention",
+    "report", "state", "describe", "note", "claim", "according", "know", "call", "name",
+}  # fmt: skip
+# Adjectives that grade rather than narrow ("the main reason"): a sentence need not say them.
+_VAGUE_ADJECTIVES = {
+    "main", "major", "new", "old", "big", "small", "other", "same", "different", "many", "much",
+    "certain", "such", "own", "few", "several", "first", "last", "next", "previous", "recent",
+    "specific", "particular", "exact", "total", "overall", "general", "key", "important",
+    "real", "true", "whole", "full", "possible", "likely", "primary", "principal", "actual",
+}  # fmt: skip
+# Nouns that point at the text rather than at the world ("what does the article say").
+_META_NOUNS = {
+    "article", "document", "text", "report", "story", "author", "source", "passage", "thing",
+    "way", "kind", "type", "sort", "name", "part", "information", "detail", "fact",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFrame:
+    """What a question asks (see the module docstring)."""
+
+    question: str
+    kind: Kind
+    wh: str  # the wh-word ("who", "how many", "which", ""), lowercased
+    asked_class: str  # stem of the noun in "which N" / "what N", "" when none
+    sub: str  # a finer time or quantity ask: "year", "month", "date", "money", ""
+    required: frozenset[str]  # the sentence must hold these
+    context: frozenset[str]  # the sentence's chunk (or title) must hold these: "at [the site]"
+    names: frozenset[str]
+    terms: tuple[str, ...]  # every key term of the question (stems), for coverage
+
+    @property
+    def yes_no(self) -> bool:
+        return not self.wh
+
+
+def frame(parse: Parse) -> QuestionFrame:
+    """Read the question's parse into a frame."""
+    tokens = parse.tokens
+    wh_index = next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+    wh = tokens[wh_index].text.lower() if wh_index >= 0 else ""
+    following = tokens[wh_index + 1] if 0 <= wh_index < len(tokens) - 1 else None
+    asked = _asked_noun(tokens, wh_index)
+    kind, sub = _kind(wh, following, asked, tokens)
+    attribute = None
+    if kind == "any" and wh in {"what", "which"}:
+        # "What is the population of X?": the attribute gives the kind, and stays required.
+        attribute = _copular_noun(tokens, wh_index)
+        if attribute is not None:
+            kind, sub = _kind(wh, following, attribute, tokens)
+            kind = "any" if kind == "class" and sub != "name" else kind
+    if wh == "how" and following is not None and following.lemma in _QUANTITY_WH:
+        wh = f"how {following.lemma}"
+    stop = stopwords()
+    names = frozenset(
+        stem(p)
+        for t in tokens
+        if t.pos == "PROPN" or (t.ent and t.pos in {"NOUN", "ADJ", "NUM"})
+        for p in _parts(t)
+        if p not in stop
+    )
+    excluded = _excluded(tokens, wh_index, asked, kind)
+    # A noun in a prepositional phrase sets the scene ("talks [at the cosmodrome]"); the
+    # passage must be about it, but the answering sentence may leave it out.
+    core = _core(tokens, asked or attribute)
+    scene = {i for i, t in enumerate(tokens) if t.dep == "pobj" and i not in core}
+    content = {
+        i
+        for i, t in enumerate(tokens)
+        if t.pos == "NOUN" and i not in excluded and t.lemma not in _META_NOUNS and not t.ent
+    }
+    nouns = {stem(p) for i in content - scene for p in _parts(tokens[i])}
+    context = {stem(p) for i in content & scene for p in _parts(tokens[i])}
+    if not wh or wh == "how":  # "Did they sign it?", "How did they react?": the verb is asked
+        nouns |= {
+            stem(p)
+            for i, t in enumerate(tokens)
+            if t.pos == "VERB" and t.lemma not in _LIGHT_VERBS and i not in excluded
+            and (not wh or t.dep == "ROOT")
+            for p in _parts(t)
+        }  # fmt: skip
+    # An adjective narrows its noun ("favourite food", "annual volume"): it is asked too.
+    nouns |= {
+        stem(p)
+        for i, t in enumerate(tokens)
+        if t.pos == "ADJ" and t.dep == "amod" and i not in excluded and not t.ent
+        and tokens[t.head].pos == "NOUN" and t.lemma not in _VAGUE_ADJECTIVES
+        for p in _parts(t)
+    }  # fmt: skip
+    if not nouns:  # no noun to hold: the adjectives and verbs say what is asked
+        nouns = {
+            stem(p)
+            for i, t in enumerate(tokens)
+            if t.pos in {"ADJ", "VERB"} and i not in excluded and t.lemma not in _LIGHT_VERBS
+            for p in _parts(t)
+        }
+    terms = tuple(key_terms(parse.text))
+    asked_class = stem(asked.lemma) if asked is not None else ""
+    return QuestionFrame(
+        question=parse.text,
+        kind=kind,
+        wh=wh,
+        asked_class=asked_class,
+        sub=sub,
+        required=frozenset(n for n in nouns if n and n not in names),
+        context=frozenset(n for n in context if n and n not in names and n not in nouns),
+        names=names,
+        terms=terms,
+    )
+
+
+def _parts(token: Token) -> list[str]:
+    return [p for p in token.lemma.replace("’", "'").split("-") if p and p.isalnum()]
+
+
+def _core(tokens: tuple[Token, ...], asked: Token | None) -> set[int]:
+    """The asked noun and the words of its phrase: "which [city]", "the [population] of"."""
+    if asked is None:
+        return set()
+    i = tokens.index(asked)
+    out = {i} | {j for j, t in enumerate(tokens) if t.head == i and t.dep in {"compound", "amod"}}
+    # "the name [of X's father]": what is named is part of the ask.
+    of = {j for j, t in enumerate(tokens) if t.head == i and t.dep == "prep" and t.lemma == "of"}
+    return out | {j for j, t in enumerate(tokens) if t.head in of and t.dep == "pobj"}
+
+
+def _asked_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
+    """The noun a "which"/"what"/"how many" phrase asks for: "which [city]", "how many [shells]"."""
+    if wh_index < 0:
+        return None
+    for token in tokens[wh_index + 1 : wh_index + 6]:
+        if token.pos in {"NOUN", "PROPN"} and token.dep != "compound":
+            return token
+        if token.pos in {"NOUN", "PROPN"}:
+            continue
+        if token.pos not in {"ADJ", "ADV", "DET", "NUM", "COMPOUND"} and token.dep != "amod":
+            return None
+    return None
+
+
+def _copular_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
+    """The noun "what is the N of ..." asks about."""
+    for token in tokens[wh_index + 1 :]:
+        if token.pos == "NOUN" and token.dep in {"nsubj", "attr", "nsubjpass"}:
+            return token
+    return None
+
+
+def _kind(
+    wh: str, following: Token | None, asked: Token | None, tokens: tuple[Token, ...]
+) -> tuple[Kind, str]:
+    if wh in {"who", "whom", "whose"}:
+        return "person", ""
+    if wh == "where":
+        return "place", ""
+    if wh == "when":
+        return "time", ""
+    if wh == "why":
+        return "reason", ""
+    if wh == "how" and following is not None and following.lemma in _QUANTITY_WH:
+        money = following.lemma == "much" and any(
+            t.lemma in {"cost", "pay", "price", "spend", "worth", "charge", "earn", "sell", "buy"}
+            for t in tokens
+        )
+        return "quantity", "money" if money else ""
+    if wh in {"what", "which"} and asked is not None:
+        lemma = asked.lemma
+        kind = _CLASS_KINDS.get(lemma)
+        if kind == "time":
+            return "time", lemma if lemma in {"year", "month", "date", "day", "hour"} else ""
+        if kind == "quantity":
+            return "quantity", "money" if lemma in {"price", "cost", "fee", "salary"} else ""
+        if lemma == "name":
+            return "person", "name"
+        if kind == "person" and lemma in _PLACE_ACTORS:
+            return "person", "country"
+        if kind is not None:
+            return kind, ""
+        return "class", ""
+    return "any", ""
+
+
+def _excluded(
+    tokens: tuple[Token, ...], wh_index: int, asked: Token | None, kind: Kind
+) -> set[int]:
+    """Tokens that need not appear in the answer: the wh-phrase's typed class noun."""
+    out = set()
+    counted = kind == "quantity" and _CLASS_KINDS.get(asked.lemma if asked else "") is None
+    if asked is not None and kind not in {"class", "any"} and not counted:
+        out.add(tokens.index(asked))
+    if wh_index >= 0:
+        out.add(wh_index)
+    return out
