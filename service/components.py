@@ -60,7 +60,7 @@ class Components:
         linguist = Linguist()
         linguist.warm_up()
         answerer = make_answerer(settings, judge, linguist)
-        qa = QAService(retriever, answerer, Citer(texts, judge), settings.answer_pool)
+        qa = QAService(retriever, answerer, Citer(texts, judge))
 
         def changed(doc_ids: list[str]) -> None:
             """After this process's own writes: every read-side cache catches up at once."""

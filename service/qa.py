@@ -30,15 +30,10 @@ class Ask:
 class QAService:
     """Answers questions from the collection, with verified citations or a refusal."""
 
-    def __init__(
-        self, retriever: Retriever, answerer: Answerer, citer: Citer, answer_pool: int = 15
-    ) -> None:
+    def __init__(self, retriever: Retriever, answerer: Answerer, citer: Citer) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.citer = citer
-        # The sentence that answers is often outside the top few chunks (a chunk is ranked by
-        # all its sentences): the answerer reads a wider pool than a retrieve call returns.
-        self.answer_pool = answer_pool
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
@@ -51,7 +46,7 @@ class QAService:
 
     def stream(self, ask: Ask) -> Iterator[str | Answer]:
         """Answer text as it is produced, then the verified Answer (which replaces it)."""
-        evidence = self._evidence(ask, self.answer_pool)
+        evidence = self._evidence(ask, self.answerer.evidence_pool)
         if isinstance(self.answerer, StreamingAnswerer):
             for item in self.answerer.stream(evidence):
                 if isinstance(item, Draft):
@@ -66,6 +61,6 @@ class QAService:
 
     def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
-        evidence = self._evidence(ask, self.answer_pool)
+        evidence = self._evidence(ask, self.answerer.evidence_pool)
         with stage("answer"):
             return self.citer.finalize(self.answerer.draft(evidence))

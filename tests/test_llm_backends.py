@@ -157,7 +157,7 @@ def test_fallback_answers_extractively(seeded_settings: Settings) -> None:
     with served(settings) as client:
         body = client.post("/v1/query", json=QUESTION).json()
         assert body["refused"] is False and "Vostochny" in body["answer"]
-        assert (body["answerer"], body["model"]) == ("extractive", "extractive-v1")
+        assert (body["answerer"], body["model"]) == ("extractive", "extractive-v2")
         check_citations(client, body)
 
 

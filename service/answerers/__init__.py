@@ -24,7 +24,7 @@ __all__ = [
 def make_answerer(settings: Settings, judge: SupportJudge, linguist: Linguist) -> Answerer:
     """The backend named by `settings.llm`; `judge` picks an LLM answer's quotes."""
     extractive = ExtractiveAnswerer(
-        linguist, settings.min_evidence_score, settings.min_sentence_score
+        linguist, settings.min_evidence_score, settings.min_sentence_score, settings.answer_pool
     )
     if settings.llm == "extractive":
         return extractive

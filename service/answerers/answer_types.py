@@ -143,7 +143,6 @@ def _class_spans(text: str, frame: QuestionFrame) -> list[Span]:
         window = words[max(0, i - 4) : i + 4]
         fresh = [w for w in window if w is not word and not _given(w.group(), given)]
         if fresh:
-            out.append(
-                (min(w.start() for w in fresh + [word]), max(w.end() for w in fresh + [word]))
-            )
+            held = [*fresh, word]
+            out.append((min(w.start() for w in held), max(w.end() for w in held)))
     return out

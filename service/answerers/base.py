@@ -60,6 +60,9 @@ class Answerer(Protocol):
 
     name: str
     model: str
+    # Chunks it reads beyond the request's top_k (0: exactly top_k). An LLM's prompt stays
+    # at top_k; the extractive answerer reads sentences from a wider pool.
+    evidence_pool: int
 
     def draft(self, evidence: Evidence) -> Draft:
         """Answer from the evidence only; return an empty Draft when it does not answer."""

@@ -70,9 +70,16 @@ class ExtractiveAnswerer:
     max_claims = 2
 
     def __init__(
-        self, linguist: Linguist, min_evidence_score: float, min_sentence_score: float
+        self,
+        linguist: Linguist,
+        min_evidence_score: float,
+        min_sentence_score: float,
+        evidence_pool: int = 15,
     ) -> None:
         self.linguist = linguist
+        # The sentence that answers is often outside the top few chunks (a chunk is ranked
+        # by all its sentences), so sentences are read from a wider pool.
+        self.evidence_pool = evidence_pool
         self.min_evidence_score = min_evidence_score
         self.min_sentence_score = min_sentence_score
 

@@ -22,6 +22,7 @@ class FallbackAnswerer:
         self.fallback = fallback
         self.name = primary.name
         self.model = primary.model
+        self.evidence_pool = primary.evidence_pool
 
     def draft(self, evidence: Evidence) -> Draft:
         try:

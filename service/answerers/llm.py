@@ -24,6 +24,7 @@ class LLMAnswerer:
 
     def __init__(self, backend: Backend, judge: SupportJudge, min_evidence_score: float) -> None:
         self.backend = backend
+        self.evidence_pool = 0  # the prompt holds exactly top_k passages
         self.name = backend.name
         self.model = backend.model
         self._judge = judge

@@ -147,13 +147,19 @@ def frame(parse: Parse) -> QuestionFrame:
         and tokens[t.head].pos == "NOUN" and t.lemma not in _VAGUE_ADJECTIVES
         for p in _parts(t)
     }  # fmt: skip
-    if not nouns:  # no noun to hold: the adjectives and verbs say what is asked
-        nouns = {
+    if not nouns:  # no noun to hold: the adjectives and verbs say what is asked ...
+        verbs = {
             stem(p)
             for i, t in enumerate(tokens)
             if t.pos in {"ADJ", "VERB"} and i not in excluded and t.lemma not in _LIGHT_VERBS
             for p in _parts(t)
         }
+        # ... in the sentence when the question names nobody; else in the passage, since
+        # "what will he see in Vladivostok" is answered by "he will visit ...".
+        if names:
+            context |= verbs
+        else:
+            nouns = verbs
     terms = tuple(key_terms(parse.text))
     asked_class = stem(asked.lemma) if asked is not None else ""
     return QuestionFrame(

@@ -123,7 +123,7 @@ class QueryResponse(BaseModel):
     )
     citations: list[CitationOut]
     answerer: str = Field("", examples=["extractive"], description="The backend that answered.")
-    model: str = Field("", examples=["extractive-v1"], description="The model it ran.")
+    model: str = Field("", examples=["extractive-v2"], description="The model it ran.")
     timings: StageTimings | None = Field(None, description="With `debug: true` only.")
 
     @classmethod
