@@ -1,4 +1,5 @@
-"""Answer metrics against the gold key facts: accuracy, key-fact recall and token F1."""
+"""Answer metrics: accuracy, key-fact recall and token F1 against the gold key facts, and
+the answer's length in words."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import islice, product
 
-from eval.catalog import ANSWER_ACCURACY, KEY_FACT_RECALL, TOKEN_F1
+from eval.catalog import ANSWER_ACCURACY, KEY_FACT_RECALL, MEDIAN_ANSWER_WORDS, TOKEN_F1
 from eval.observation import Observation
 from eval.questions import KeyFact, Question
 from eval.ratio import EXCLUDED, Ratio, flag, share
@@ -36,6 +37,23 @@ def token_f1(facts: Sequence[KeyFact], answer: str) -> float:
     """
     predicted = Counter(tokens(answer))
     return max((_f1(predicted, Counter(tokens(" ".join(c)))) for c in _choices(facts)), default=0)
+
+
+def word_count(text: str) -> int:
+    """Words of an answer without its citation markers: whitespace-separated tokens holding a
+    letter or digit (a dash or a lone quote mark is not a word; "U.S." is one)."""
+    return sum(1 for token in strip_markers(text).split() if any(ch.isalnum() for ch in token))
+
+
+def length_scores(question: Question, observation: Observation) -> dict[str, Ratio]:
+    """The answer's word count, for ``median_answer_words``.
+
+    Only answers to answerable questions count, and only real ones: a refusal's wording or
+    a failed request's empty answer says nothing about how long the answers are.
+    """
+    if not question.answerable or observation.refused or observation.error is not None:
+        return {MEDIAN_ANSWER_WORDS: EXCLUDED}
+    return {MEDIAN_ANSWER_WORDS: Ratio(float(word_count(observation.answer)), 1.0)}
 
 
 def _choices(facts: Sequence[KeyFact]) -> Iterator[tuple[str, ...]]:

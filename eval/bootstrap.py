@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.catalog import EMPTY_DEFAULTS, LATENCY_PERCENTILES, RATIO_METRICS
+from eval.catalog import EMPTY_DEFAULTS, LATENCY_PERCENTILES, MEDIAN_METRICS, RATIO_METRICS
 from eval.metrics import aggregate
 from eval.ratio import EXCLUDED, Scores
 
@@ -87,7 +87,10 @@ def paired_intervals(
 
 
 def _counts(scores: Sequence[Scores], latencies: Sequence[float | None]) -> dict[str, int]:
-    result = {m: sum(1 for s in scores if s.get(m, EXCLUDED).den > 0) for m in RATIO_METRICS}
+    result = {
+        m: sum(1 for s in scores if s.get(m, EXCLUDED).den > 0)
+        for m in RATIO_METRICS + MEDIAN_METRICS
+    }
     sampled = sum(1 for x in latencies if x is not None)
     return result | dict.fromkeys(LATENCY_PERCENTILES, sampled)
 
@@ -113,12 +116,21 @@ def _replicates(
         default = EMPTY_DEFAULTS.get(metric, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             result[metric] = np.where(den > 0, num / np.where(den > 0, den, 1), default)
-    sampled = np.array([np.nan if x is None else x for x in latencies], dtype=float)[draws]
-    ordered = np.sort(sampled, axis=1)  # NaN (failed requests) sort last
-    present = np.isfinite(sampled).sum(axis=1)
-    for metric, pct in LATENCY_PERCENTILES.items():
-        result[metric] = _row_percentile(ordered, present, pct)
+    for metric in MEDIAN_METRICS:
+        values = [r.num if (r := s.get(metric, EXCLUDED)).den else None for s in scores]
+        result[metric] = _sample_percentiles(values, draws, {metric: 50.0})[metric]
+    result.update(_sample_percentiles(latencies, draws, LATENCY_PERCENTILES))
     return result
+
+
+def _sample_percentiles(
+    values: Sequence[float | None], draws: np.ndarray, percentiles: dict[str, float]
+) -> dict[str, np.ndarray]:
+    """Per metric, the given percentile of the drawn values in each resample (None left out)."""
+    sampled = np.array([np.nan if x is None else x for x in values], dtype=float)[draws]
+    ordered = np.sort(sampled, axis=1)  # NaN (questions that do not count) sort last
+    present = np.isfinite(sampled).sum(axis=1)
+    return {m: _row_percentile(ordered, present, pct) for m, pct in percentiles.items()}
 
 
 def _row_percentile(ordered: np.ndarray, present: np.ndarray, pct: float) -> np.ndarray:

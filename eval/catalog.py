@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REPORT_SCHEMA = "citedqa-eval-report/2"
+REPORT_SCHEMA = "citedqa-eval-report/3"
 """Written into report.json; bump it when a metric's name or definition changes."""
 
 HIT_AT_1 = "hit_at_1"
@@ -22,8 +22,11 @@ CITATION_PRECISION = "citation_precision"
 CITATION_RECALL = "citation_recall"
 REFUSAL_PRECISION = "refusal_precision"
 REFUSAL_RECALL = "refusal_recall"
+REFUSAL_RECALL_ON_TOPIC = "refusal_recall_on_topic"
+REFUSAL_RECALL_OFF_TOPIC = "refusal_recall_off_topic"
 FALSE_REFUSAL_RATE = "false_refusal_rate"
 ERROR_RATE = "error_rate"
+MEDIAN_ANSWER_WORDS = "median_answer_words"
 LATENCY_P50 = "latency_p50_ms"
 LATENCY_P95 = "latency_p95_ms"
 LATENCY_P99 = "latency_p99_ms"
@@ -51,8 +54,13 @@ METRICS: dict[str, MetricInfo] = {
     CITATION_RECALL: MetricInfo("citation recall", "cit. R"),
     REFUSAL_PRECISION: MetricInfo("refusal precision", "refusal P"),
     REFUSAL_RECALL: MetricInfo("refusal recall", "refusal R"),
+    REFUSAL_RECALL_ON_TOPIC: MetricInfo("refusal recall, on-topic", "ref. R on"),
+    REFUSAL_RECALL_OFF_TOPIC: MetricInfo("refusal recall, off-topic", "ref. R off"),
     FALSE_REFUSAL_RATE: MetricInfo("false-refusal rate", "false ref.", higher_is_better=False),
     ERROR_RATE: MetricInfo("request error rate", "errors", higher_is_better=False),
+    MEDIAN_ANSWER_WORDS: MetricInfo(
+        "median answer length (words)", "words", higher_is_better=False
+    ),
     LATENCY_P50: MetricInfo("query latency p50 (ms)", "p50 ms", higher_is_better=False),
     LATENCY_P95: MetricInfo("query latency p95 (ms)", "p95 ms", higher_is_better=False),
     LATENCY_P99: MetricInfo("query latency p99 (ms)", "p99 ms", higher_is_better=False),
@@ -61,7 +69,13 @@ METRICS: dict[str, MetricInfo] = {
 
 LATENCY_PERCENTILES: dict[str, float] = {LATENCY_P50: 50.0, LATENCY_P95: 95.0, LATENCY_P99: 99.0}
 LATENCY_METRICS: tuple[str, ...] = tuple(LATENCY_PERCENTILES)
-RATIO_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in LATENCY_PERCENTILES)
+MEDIAN_METRICS: tuple[str, ...] = (MEDIAN_ANSWER_WORDS,)
+"""Per-question values (a Ratio ``value / 1``) aggregated by their median, not their sum:
+a count such as words is not a share, and a few long answers should not move it much."""
+RATIO_METRICS: tuple[str, ...] = tuple(
+    m for m in METRICS if m not in LATENCY_PERCENTILES and m not in MEDIAN_METRICS
+)
+GATEABLE_METRICS: tuple[str, ...] = RATIO_METRICS + MEDIAN_METRICS
 RETRIEVAL_METRICS: tuple[str, ...] = (HIT_AT_1, HIT_AT_5, MRR_AT_10, NDCG_AT_10)
 
 EMPTY_DEFAULTS: dict[str, float] = {CITATION_VALIDITY: 1.0}

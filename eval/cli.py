@@ -1,4 +1,9 @@
-"""Command line ``python -m eval``: exit 0 when the gate passes, 1 when not, 2 on usage errors."""
+"""Command line ``python -m eval``: exit 0 when every gate passes, 1 when one fails, 2 on usage
+errors.
+
+By default it evaluates the seed suite (``seeds/`` with ``eval/questions.jsonl``) and every
+held-out corpus under ``eval/corpora/`` (see eval/suites.py), on the test split.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,28 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from eval import bootstrap
-from eval.compare import compare, format_comparison, load_previous
+from eval.compare import PreviousRun, compare, format_comparison, load_previous
 from eval.errors import UsageError
-from eval.gate import check_gate, format_failures, load_thresholds
+from eval.gate import Thresholds, check_gate, format_failures, load_thresholds
 from eval.inprocess import serve_corpus
 from eval.markdown import overall_table
 from eval.modes import MODES
-from eval.questions import load_questions
+from eval.questions import ALL, DEV, TEST, Question, load_questions, select
 from eval.report import Report
 from eval.runner import evaluate
+from eval.suites import Suite, default_suites, single_suite
 
 EVAL_DIR = Path(__file__).resolve().parent
 REPO_ROOT = EVAL_DIR.parent
 DEFAULT_CORPUS = REPO_ROOT / "seeds"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
+DEFAULT_THRESHOLDS = EVAL_DIR / "thresholds.toml"
+CORPORA_DIR = EVAL_DIR / "corpora"
 BASELINE_DIR = EVAL_DIR / "baseline"
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -54,27 +63,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--corpus",
         type=Path,
-        default=DEFAULT_CORPUS,
-        help="folder to ingest in in-process mode (default: seeds/)",
+        help="evaluate this one folder instead of the suites (with --questions; default: seeds/)",
     )
     p.add_argument(
         "--questions",
         type=Path,
-        default=DEFAULT_QUESTIONS,
-        help="JSONL question file (default: eval/questions.jsonl)",
+        help="JSONL question file of that one suite (default: eval/questions.jsonl)",
     )
     p.add_argument("--url", help="evaluate a running service instead of an in-process one")
     p.add_argument(
         "--out",
         type=Path,
         default=EVAL_DIR / "out",
-        help="where to write report.json and report.md (default: eval/out/)",
+        help="where to write the reports: OUT/<suite>/ for the suites, OUT/ for one "
+        "--corpus/--questions/--url suite (default: eval/out/)",
     )
     p.add_argument(
         "--thresholds",
         type=Path,
-        default=EVAL_DIR / "thresholds.toml",
-        help="gate thresholds (default: eval/thresholds.toml)",
+        help="gate thresholds (default: eval/thresholds.toml for the seed questions, each "
+        "corpus's own thresholds.toml; none, so no gate, with --corpus or --questions)",
+    )
+    p.add_argument(
+        "--split",
+        choices=(DEV, TEST, ALL),
+        default=TEST,
+        help="which questions to ask: tune on dev, gate on test (default: test; a question "
+        "file without split fields is all test)",
     )
     p.add_argument("--top-k", type=_positive_int, default=5, help="top_k for /v1/query")
     p.add_argument("--concurrency", type=_positive_int, default=4, help="parallel questions")
@@ -88,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--compare",
         type=Path,
         metavar="OLD.json",
-        help="print deltas against an earlier report.json, flagging significant regressions",
+        help="print deltas against an earlier report.json, flagging significant regressions "
+        "(of the seed suite, or of the one suite)",
     )
     p.add_argument(
         "--write-baseline",
@@ -102,12 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation; return the process exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    _configure_logging(args.verbose)
     try:
         return run(args)
     except UsageError as exc:
@@ -118,15 +129,110 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _configure_logging(verbose: bool) -> None:
+    """Warnings only, unless ``-v``.
+
+    The level is set on our handler, not only on the root logger: a library that sets its
+    own logger's level (bm25s sets DEBUG when it is imported, mid-run) is not held back by
+    the root level. A root logger that already has handlers (an embedding application, a
+    test runner) is left alone.
+    """
+    root = logging.getLogger()
+    existing = list(root.handlers)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for handler in root.handlers:
+        if handler not in existing:
+            handler.setLevel(logging.NOTSET if verbose else logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A suite with its inputs loaded: every input is checked before any service starts."""
+
+    suite: Suite
+    questions: list[Question]
+    thresholds: Thresholds | None
+
+
 def run(args: argparse.Namespace) -> int:
-    """Load inputs, evaluate, write the reports, print the summary and apply the gate."""
-    questions = load_questions(args.questions)
-    thresholds = load_thresholds(args.thresholds)
-    previous = load_previous(args.compare) if args.compare else None
+    """Plan the suites, evaluate each, print a verdict line per suite; 1 if any failed."""
+    suites = plan(args)
+    every = _all_suites(args)
     if args.write_baseline:
-        _check_baseline_run(args)
+        _check_baseline_run(args, suites)
+    planned = [_load(suite, args.split, single=not every) for suite in suites]
+    previous = load_previous(args.compare) if args.compare else None
+    verdicts: list[str] = []
+    failed = False
+    for index, item in enumerate(planned):
+        name = item.suite.name
+        if every:
+            print(("\n" if index else "") + f"== suite {name} ==")
+        if not item.questions:
+            verdicts.append(f"{name}: SKIPPED (no {args.split} question)")
+            print(f"skipped: {_shown(item.suite.questions)} has no {args.split} question")
+            continue
+        report, paths = run_suite(args, item, previous if index == 0 else None)
+        if args.write_baseline and item.suite.is_seed:
+            _write_baseline(paths)
+        failed = failed or not report.passed
+        verdicts.append(f"{name}: {_verdict(report, len(item.questions), args.split)}")
+    if every:
+        print("\n" + "\n".join(verdicts))
+    return EXIT_FAIL if failed else EXIT_PASS
+
+
+def plan(args: argparse.Namespace) -> list[Suite]:
+    """The suites to run: one for ``--corpus``/``--questions``/``--url``, else all of them.
+
+    One suite is gated only by ``--thresholds``, except the seed questions asked of a running
+    service (``--url`` alone), which keep the seed thresholds: any other corpus or question
+    file would be judged by bounds set for the seeds.
+    """
+    if _all_suites(args):
+        thresholds = args.thresholds or DEFAULT_THRESHOLDS
+        return default_suites(DEFAULT_CORPUS, DEFAULT_QUESTIONS, thresholds, CORPORA_DIR, args.out)
+    corpus = None if args.url else (args.corpus or DEFAULT_CORPUS)
+    questions = args.questions or DEFAULT_QUESTIONS
+    thresholds = args.thresholds
+    if thresholds is None and args.corpus is None and args.questions is None:
+        thresholds = DEFAULT_THRESHOLDS
+    is_seed = (corpus is None or corpus.resolve() == DEFAULT_CORPUS) and (
+        questions.resolve() == DEFAULT_QUESTIONS
+    )
+    return [single_suite(corpus, questions, thresholds, args.out, is_seed=is_seed)]
+
+
+def _all_suites(args: argparse.Namespace) -> bool:
+    """True unless ``--corpus``, ``--questions`` or ``--url`` names the one suite to run."""
+    return args.corpus is None and args.questions is None and not args.url
+
+
+def _load(suite: Suite, split: str, *, single: bool) -> Planned:
+    questions = select(load_questions(suite.questions), split)
+    if not questions and single:
+        raise UsageError(
+            f"{suite.questions} has no {split} question (a file without split fields is all "
+            "test); choose another --split"
+        )
+    thresholds = load_thresholds(suite.thresholds) if suite.thresholds else None
+    if suite.corpus is not None and not suite.corpus.exists():
+        raise UsageError(f"corpus folder not found: {suite.corpus}")
+    return Planned(suite, questions, thresholds)
+
+
+def run_suite(
+    args: argparse.Namespace, item: Planned, previous: PreviousRun | None
+) -> tuple[Report, list[Path]]:
+    """Evaluate one suite in its own service, write its reports and print its table."""
+    suite, questions = item.suite, item.questions
     started_at, started = datetime.now(UTC), time.monotonic()
-    with _service(args) as base_url:
+    with _service(args, suite) as base_url:
         evaluation = evaluate(
             base_url,
             questions,
@@ -137,10 +243,13 @@ def run(args: argparse.Namespace) -> int:
         )
     summary = evaluation.summary
     config = {
+        "suite": suite.name,
         "service": args.url or "in-process",
-        "corpus": None if args.url else _shown(args.corpus),
-        "questions": _shown(args.questions),
+        "corpus": None if suite.corpus is None else _shown(suite.corpus),
+        "questions": _shown(suite.questions),
+        "split": args.split,
         "question_count": len(questions),
+        "thresholds": _shown(suite.thresholds) if suite.thresholds else "none (not gated)",
         "top_k": args.top_k,
         "concurrency": args.concurrency,
         "retrieval_modes_probed": ", ".join(MODES),
@@ -148,25 +257,35 @@ def run(args: argparse.Namespace) -> int:
         "started_at": started_at.isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - started, 2),
     }
+    thresholds = item.thresholds
     report = Report(
         summary,
         evaluation.retrieval,
-        thresholds,
-        check_gate(summary, thresholds),
+        thresholds or Thresholds(),
+        check_gate(summary, thresholds) if thresholds else [],
         config,
         compare(summary, previous) if previous else None,
+        gated=thresholds is not None,
     )
     try:
-        paths = report.write(args.out)
+        paths = report.write(suite.out)
     except OSError as exc:
-        raise UsageError(f"cannot write reports to {args.out}: {exc}") from None
-    _print_summary(report, len(questions), paths[1])
-    if args.write_baseline:
-        _write_baseline(paths)
-    return EXIT_PASS if report.passed else EXIT_FAIL
+        raise UsageError(f"cannot write reports to {suite.out}: {exc}") from None
+    _print_summary(report, len(questions), args.split, paths[1])
+    return report, paths
 
 
-def _print_summary(report: Report, count: int, md_path: Path) -> None:
+def _verdict(report: Report, count: int, split: str) -> str:
+    """PASS, FAIL or NOT GATED, with what was asked and how long it took."""
+    verdict = "PASS" if report.passed else "FAIL"
+    if not report.gated:
+        verdict = "NOT GATED (no thresholds given: reported only)"
+    seconds = report.config["duration_s"]
+    questions = "questions" if split == ALL else f"{split} questions"
+    return f"{verdict}: {count} {questions} in {seconds}s"
+
+
+def _print_summary(report: Report, count: int, split: str, md_path: Path) -> None:
     print(overall_table(report))
     if report.retrieval.note:
         print(f"\nretrieval comparison: {report.retrieval.note}")
@@ -174,22 +293,22 @@ def _print_summary(report: Report, count: int, md_path: Path) -> None:
         print("\n" + format_comparison(report.comparison))
     if report.failures:
         print("\n" + format_failures(report.failures))
-    verdict = "PASS" if report.passed else "FAIL"
-    seconds = report.config["duration_s"]
-    print(f"\n{verdict}: {count} questions in {seconds}s; report: {md_path}")
+    print(f"\n{_verdict(report, count, split)}; report: {md_path}")
 
 
-def _check_baseline_run(args: argparse.Namespace) -> None:
+def _check_baseline_run(args: argparse.Namespace, suites: list[Suite]) -> None:
     """The committed baseline is the seed eval: refuse to overwrite it with anything else."""
     if args.url:
         raise UsageError("--write-baseline evaluates in-process; drop --url")
-    same = args.corpus.resolve() == DEFAULT_CORPUS and args.questions.resolve() == DEFAULT_QUESTIONS
-    if not same:
+    seed = next((s for s in suites if s.is_seed), None)
+    if seed is None:
         raise UsageError(
             "--write-baseline needs the default --corpus and --questions; for your own corpus "
             "keep a report with --out DIR and compare with --compare DIR/report.json"
         )
-    if args.out.resolve() == BASELINE_DIR:
+    if args.split != TEST:
+        raise UsageError("--write-baseline records the gated test split; drop --split")
+    if seed.out.resolve() == BASELINE_DIR:
         raise UsageError("--out must not be the baseline folder; --write-baseline copies there")
 
 
@@ -206,10 +325,8 @@ def _shown(path: Path) -> str:
     return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
 
 
-def _service(args: argparse.Namespace) -> AbstractContextManager[str]:
-    """The base URL to evaluate: ``--url`` as is, or an in-process service over ``--corpus``."""
-    if args.url:
+def _service(args: argparse.Namespace, suite: Suite) -> AbstractContextManager[str]:
+    """The base URL to evaluate: ``--url`` as is, or an in-process service over the corpus."""
+    if args.url or suite.corpus is None:
         return nullcontext(args.url)
-    if not args.corpus.exists():
-        raise UsageError(f"corpus folder not found: {args.corpus}")
-    return serve_corpus(args.corpus, show_progress=args.verbose)
+    return serve_corpus(suite.corpus, show_progress=args.verbose)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.catalog import LATENCY_METRICS
+from eval.catalog import LATENCY_METRICS, MEDIAN_METRICS
 
 NOT_AVAILABLE = "n/a"
 
 
 def fmt_value(metric: str, value: float | None) -> str:
-    """A metric value for humans: 3 decimals, whole milliseconds for latency, n/a for None."""
+    """A metric value for humans: 3 decimals, whole milliseconds for latency, one decimal for
+    a median of counts (a median of an even number of words can end in .5), n/a for None."""
     if value is None:
         return NOT_AVAILABLE
-    return f"{value:.0f}" if metric in LATENCY_METRICS else f"{value:.3f}"
+    if metric in LATENCY_METRICS:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if metric in MEDIAN_METRICS else f"{value:.3f}"
 
 
 def fmt_interval(metric: str, low: float | None, high: float | None) -> str:

@@ -8,7 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
-from eval.catalog import LATENCY_METRICS, RATIO_METRICS
+from eval.catalog import GATEABLE_METRICS, LATENCY_METRICS, MEDIAN_METRICS
 from eval.errors import ThresholdsError
 from eval.formatting import fmt_interval, fmt_value
 from eval.ratio import EXCLUDED
@@ -81,9 +81,15 @@ def _table(path: Path, table: Any, name: str) -> dict[str, float]:
         where = f"{path}: [{name}] {metric}"
         if metric in LATENCY_METRICS:
             raise ThresholdsError(f"{where}: latency is reported, never gated")
-        if metric not in RATIO_METRICS:
-            raise ThresholdsError(f"{where}: unknown metric (known: {', '.join(RATIO_METRICS)})")
-        if isinstance(bound, bool) or not isinstance(bound, int | float) or not 0 <= bound <= 1:
+        if metric not in GATEABLE_METRICS:
+            known = ", ".join(GATEABLE_METRICS)
+            raise ThresholdsError(f"{where}: unknown metric (known: {known})")
+        if isinstance(bound, bool) or not isinstance(bound, int | float):
+            raise ThresholdsError(f"{where}: threshold must be a number")
+        if metric in MEDIAN_METRICS:
+            if bound < 0:
+                raise ThresholdsError(f"{where}: threshold must be a number >= 0")
+        elif not 0 <= bound <= 1:
             raise ThresholdsError(f"{where}: threshold must be a number in [0, 1]")
         result[metric] = float(bound)
     return result

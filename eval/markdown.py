@@ -69,7 +69,7 @@ def worst_section(report: Report) -> str:
 def render(report: Report) -> str:
     """The full Markdown report."""
     settings = "\n".join(f"- {key}: `{value}`" for key, value in report.config.items())
-    gate = "PASS"
+    gate = "PASS" if report.gated else "not gated (no thresholds given: reported only)"
     if report.failures:
         gate = f"FAIL\n\n```\n{format_failures(report.failures)}\n```"
     failures = [f"`{i.question.id}`" for i in report.summary.questions if failed(i)]
@@ -110,9 +110,9 @@ def _with_interval(metric: str, estimate: Estimate) -> str:
 def _worst_entry(rank: int, item: ScoredQuestion) -> str:
     q, o = item.question, item.observation
     gold = "; ".join(" / ".join(fact) for fact in q.answers) or "(unanswerable)"
+    shown = o.retrieved_doc_ids[:SHOWN_RETRIEVED]
     retrieved = ", ".join(
-        f"{doc_id}{' (gold)' if matches_source(doc_id, q.sources) else ''}"
-        for doc_id in o.retrieved_doc_ids[:SHOWN_RETRIEVED]
+        f"{doc_id}{' (gold)' if matches_source(doc_id, q.sources) else ''}" for doc_id in shown
     )
     answer = o.answer if len(o.answer) <= ANSWER_CHARS else o.answer[:ANSWER_CHARS] + "…"
     cited = [
@@ -129,7 +129,8 @@ def _worst_entry(rank: int, item: ScoredQuestion) -> str:
         f"### {rank}. `{q.id}` ({q.category}), question score {question_score(item):.2f}",
         f"- question: {q.question}",
         f"- gold: {gold}; sources: {', '.join(q.sources) or 'none'}",
-        f"- retrieved (top {SHOWN_RETRIEVED} of {RETRIEVAL_DEPTH}): {retrieved or 'nothing'}",
+        f"- retrieved ({_retrieved_label(len(shown), len(o.retrieved_doc_ids))}): "
+        f"{retrieved or 'nothing'}",
         f"- {'refused' if o.refused else 'answer'}: {_quote(answer)}",
         f"- citations: {'; '.join(cited) or 'none'}",
         f"- metrics: {values}",
@@ -137,6 +138,18 @@ def _worst_entry(rank: int, item: ScoredQuestion) -> str:
     if o.error:
         lines.append(f"- error: {o.error}")
     return "\n".join(lines)
+
+
+def _retrieved_label(shown: int, returned: int) -> str:
+    """How many chunks the line lists, out of how many the service returned.
+
+    /v1/retrieve may return fewer than the RETRIEVAL_DEPTH asked for: a corpus with fewer
+    chunks, stale chunks left out, near-duplicate passages collapsed into one. A fixed
+    "top 5 of 10" then announced five ids and listed four.
+    """
+    if returned == RETRIEVAL_DEPTH:
+        return f"top {shown} of {returned}"
+    return f"top {shown} of the {returned} returned, {RETRIEVAL_DEPTH} asked for"
 
 
 def _quote(text: str) -> str:

@@ -9,29 +9,39 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from eval.answer_metrics import answer_scores
+from eval.answer_metrics import answer_scores, length_scores
 from eval.catalog import (
     EMPTY_DEFAULTS,
     ERROR_RATE,
     FALSE_REFUSAL_RATE,
     LATENCY_PERCENTILES,
+    MEDIAN_METRICS,
     RATIO_METRICS,
     REFUSAL_PRECISION,
     REFUSAL_RECALL,
+    REFUSAL_RECALL_OFF_TOPIC,
+    REFUSAL_RECALL_ON_TOPIC,
 )
 from eval.citation_metrics import citation_scores
 from eval.observation import Observation
-from eval.questions import Question
+from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.ratio import EXCLUDED, Ratio, Scores, flag
 from eval.retrieval_metrics import retrieval_scores
 
 
 def refusal_scores(question: Question, observation: Observation) -> dict[str, Ratio]:
-    """Refusal precision (refused questions), recall (unanswerable ones), false-refusal rate."""
+    """Refusal precision (refused questions), recall (unanswerable ones), false-refusal rate.
+
+    Recall is also split by category: refusing "what is the capital of Australia?" is easy,
+    refusing a near miss about an entity the documents do discuss is the hard part.
+    """
     refused, unanswerable = observation.refused, not question.answerable
+    category = question.category
     return {
         REFUSAL_PRECISION: flag(unanswerable) if refused else EXCLUDED,
         REFUSAL_RECALL: flag(refused) if unanswerable else EXCLUDED,
+        REFUSAL_RECALL_ON_TOPIC: flag(refused) if category == UNANSWERABLE_ON_TOPIC else EXCLUDED,
+        REFUSAL_RECALL_OFF_TOPIC: flag(refused) if category == UNANSWERABLE_OFF_TOPIC else EXCLUDED,
         FALSE_REFUSAL_RATE: EXCLUDED if unanswerable else flag(refused),
     }
 
@@ -43,6 +53,7 @@ def score_question(
     return {
         **retrieval_scores(question, observation.retrieved_doc_ids),
         **answer_scores(question, observation),
+        **length_scores(question, observation),
         **citation_scores(question, observation, documents),
         **refusal_scores(question, observation),
         ERROR_RATE: flag(observation.error is not None),
@@ -71,6 +82,10 @@ def aggregate(scores: Sequence[Scores], latencies_ms: Sequence[float]) -> dict[s
         metric: ratio_value(metric, sum((s.get(metric, EXCLUDED) for s in scores), EXCLUDED))
         for metric in RATIO_METRICS
     }
+    for metric in MEDIAN_METRICS:
+        result[metric] = percentile(
+            [r.num for s in scores if (r := s.get(metric, EXCLUDED)).den], 50.0
+        )
     for metric, pct in LATENCY_PERCENTILES.items():
         result[metric] = percentile(latencies_ms, pct)
     return result

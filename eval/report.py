@@ -32,10 +32,12 @@ class Report:
     failures: list[GateFailure]
     config: Mapping[str, Any]
     comparison: Comparison | None = None
+    gated: bool = True
+    """False when no thresholds applied: the run is reported, and passes nothing."""
 
     @property
     def passed(self) -> bool:
-        """True when every gated metric met its threshold."""
+        """True when every gated metric met its threshold (always, when not gated)."""
         return not self.failures
 
     def to_json(self) -> dict[str, Any]:
@@ -53,7 +55,8 @@ class Report:
                 for name, values in summary.categories.items()
             },
             "gate": {
-                "passed": self.passed,
+                "gated": self.gated,
+                "passed": self.passed if self.gated else None,
                 "thresholds": {"min": self.thresholds.minimum, "max": self.thresholds.maximum},
                 "failures": [failure_json(f) for f in self.failures],
             },

@@ -10,6 +10,7 @@ from eval.catalog import (
     CITATION_VALIDITY,
     FALSE_REFUSAL_RATE,
     LATENCY_P50,
+    MEDIAN_ANSWER_WORDS,
     REFUSAL_RECALL,
 )
 from eval.ratio import Ratio, flag
@@ -64,3 +65,18 @@ def test_json_round_trip_and_older_reports() -> None:
     assert Estimate.from_json(e.to_json()) == e
     assert Estimate.from_json(0.9) == Estimate(0.9)
     assert Estimate.from_json(None) == Estimate(None)
+
+
+def test_median_answer_words_interval_resamples_the_median() -> None:
+    words = [{MEDIAN_ANSWER_WORDS: Ratio(float(n), 1.0)} for n in (10, 20, 30)]
+    words.append({MEDIAN_ANSWER_WORDS: Ratio(0.0, 0.0)})  # a refusal: does not count
+    e = estimates(words, [None] * 4)[MEDIAN_ANSWER_WORDS]
+    assert (e.value, e.n) == (20.0, 3)
+    assert e.low is not None and e.high is not None
+    assert 10.0 <= e.low < 20.0 < e.high <= 30.0  # a median of resampled values, not a mean
+    same = [{MEDIAN_ANSWER_WORDS: Ratio(7.0, 1.0)}] * 3
+    assert estimates(same, [None] * 3)[MEDIAN_ANSWER_WORDS] == Estimate(7.0, 7.0, 7.0, 3)
+    interval = paired_intervals(same, words[:3], [None] * 3, [None] * 3)[MEDIAN_ANSWER_WORDS]
+    assert interval is not None
+    low, high = interval
+    assert -23.0 <= low < high <= -3.0  # 7 minus a resampled median of 10, 20 and 30

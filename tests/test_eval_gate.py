@@ -6,11 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from eval.catalog import ANSWER_ACCURACY, CITATION_VALIDITY, FALSE_REFUSAL_RATE, REFUSAL_RECALL
+from eval.catalog import (
+    ANSWER_ACCURACY,
+    CITATION_VALIDITY,
+    FALSE_REFUSAL_RATE,
+    MEDIAN_ANSWER_WORDS,
+    REFUSAL_RECALL,
+    REFUSAL_RECALL_OFF_TOPIC,
+    REFUSAL_RECALL_ON_TOPIC,
+)
 from eval.errors import ThresholdsError
 from eval.gate import SHOWN_OFFENDERS, Thresholds, check_gate, format_failures, load_thresholds
 from eval.observation import Citation, Observation
-from eval.questions import Question
+from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.summary import summarize
 
 DOC = "Putin met Kim Jong Un. They discussed railways."
@@ -76,6 +84,8 @@ def test_fails_on_max_and_on_undefined_metrics() -> None:
         ("[min]\nlatency_p99_ms = 1\n", "latency is reported, never gated"),
         ("[min]\nmrr_at_5 = 0.5\n", "unknown metric"),
         ("[min]\nhit_at_5 = 2\n", "must be a number in [0, 1]"),
+        ("[max]\nmedian_answer_words = -1\n", "must be a number >= 0"),
+        ("[max]\nmedian_answer_words = true\n", "must be a number"),
         ("[floor]\nhit_at_5 = 0.5\n", "unknown table"),
         ("[min\n", "cannot read thresholds file"),
     ],
@@ -91,3 +101,31 @@ def test_committed_thresholds_load() -> None:
     thresholds = load_thresholds(Path(__file__).parent.parent / "eval" / "thresholds.toml")
     assert thresholds.minimum[CITATION_VALIDITY] == 1.0
     assert "error_rate" in thresholds.maximum and FALSE_REFUSAL_RATE in thresholds.maximum
+
+
+def test_median_answer_words_is_gated_as_a_max_naming_the_long_answers(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text("[max]\nmedian_answer_words = 3\n", encoding="utf-8")
+    thresholds = load_thresholds(path)
+    assert thresholds.maximum == {MEDIAN_ANSWER_WORDS: 3.0}  # a count: not bounded by 1
+    answers = ["railways [1]", "they discussed the railways at length [1]", "one two three"]
+    questions = [question(f"q{i}") for i in range(len(answers))]
+    summary = summarize(questions, [Observation(answer=a) for a in answers], {"000_a": DOC})
+    assert summary.value(MEDIAN_ANSWER_WORDS) == 3.0
+    assert check_gate(summary, thresholds) == []  # at the bound: passes
+    failures = check_gate(summary, Thresholds(maximum={MEDIAN_ANSWER_WORDS: 2.5}))
+    assert [f.metric for f in failures] == [MEDIAN_ANSWER_WORDS]
+    assert [o.question.id for o in failures[0].offenders] == ["q1", "q2"]  # longest first
+    message = format_failures(failures)
+    assert "FAIL median_answer_words: 3.0, required <= 2.5, misses by 0.5" in message
+    assert "q1 (6.0): question q1?" in message
+
+
+def test_refusal_recall_by_topic_is_gated_as_a_min() -> None:
+    on = Question("u1", "u1?", (), (), False, UNANSWERABLE_ON_TOPIC)
+    off = Question("u2", "u2?", (), (), False, UNANSWERABLE_OFF_TOPIC)
+    summary = summarize([on, off], [Observation(answer="x"), Observation(refused=True)], {})
+    thresholds = Thresholds(minimum={REFUSAL_RECALL_ON_TOPIC: 0.5, REFUSAL_RECALL_OFF_TOPIC: 1.0})
+    failures = check_gate(summary, thresholds)
+    assert [(f.metric, f.value) for f in failures] == [(REFUSAL_RECALL_ON_TOPIC, 0.0)]
+    assert [o.question.id for o in failures[0].offenders] == ["u1"]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from eval.answer_metrics import answer_scores, facts_found, token_f1, tokens
+from eval.answer_metrics import answer_scores, facts_found, token_f1, tokens, word_count
 from eval.catalog import (
     ANSWER_ACCURACY,
     CITATION_PRECISION,
@@ -20,10 +20,13 @@ from eval.catalog import (
     LATENCY_P50,
     LATENCY_P95,
     LATENCY_P99,
+    MEDIAN_ANSWER_WORDS,
     MRR_AT_10,
     NDCG_AT_10,
     REFUSAL_PRECISION,
     REFUSAL_RECALL,
+    REFUSAL_RECALL_OFF_TOPIC,
+    REFUSAL_RECALL_ON_TOPIC,
     RETRIEVAL_METRICS,
     TOKEN_F1,
 )
@@ -31,7 +34,7 @@ from eval.citation_metrics import citation_is_valid, citation_scores
 from eval.formatting import fmt_value
 from eval.metrics import aggregate, percentile, score_question
 from eval.observation import Citation, Observation
-from eval.questions import Question
+from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.retrieval_metrics import ndcg, retrieval_scores
 from eval.textnorm import normalize, strip_markers
 
@@ -252,3 +255,59 @@ def test_percentiles() -> None:
         290.0,
         pytest.approx(298.0),
     )
+
+
+# --- refusal recall by kind of unanswerable question -----------------------------------------
+
+
+ON_TOPIC = question("on", answers=(), sources=(), answerable=False, category=UNANSWERABLE_ON_TOPIC)
+OFF_TOPIC = question(
+    "off", answers=(), sources=(), answerable=False, category=UNANSWERABLE_OFF_TOPIC
+)
+
+
+def test_refusal_recall_on_and_off_topic_count_their_category_only() -> None:
+    scores = [
+        score_question(ON_TOPIC, Observation(refused=True), {}),
+        score_question(ON_TOPIC, Observation(answer="made up"), {}),
+        score_question(ON_TOPIC, Observation(answer="made up"), {}),
+        score_question(OFF_TOPIC, Observation(refused=True), {}),
+        score_question(UNANSWERABLE, Observation(answer="made up"), {}),  # other category
+        score_question(question(), Observation(refused=True), {}),  # answerable: neither
+    ]
+    overall = aggregate(scores, [])
+    assert overall[REFUSAL_RECALL_ON_TOPIC] == pytest.approx(1 / 3)
+    assert overall[REFUSAL_RECALL_OFF_TOPIC] == 1.0
+    assert overall[REFUSAL_RECALL] == pytest.approx(2 / 5)  # still every unanswerable one
+    only_answerable = aggregate([score_question(question(), Observation(refused=True), {})], [])
+    assert only_answerable[REFUSAL_RECALL_ON_TOPIC] is None
+    assert only_answerable[REFUSAL_RECALL_OFF_TOPIC] is None
+
+
+# --- answer length ---------------------------------------------------------------------------
+
+
+def test_word_count_drops_markers_and_punctuation_tokens() -> None:
+    assert word_count("They discussed railways [1]. Oil [2, 3] — too.") == 5
+    assert word_count("The U.S. said 20% [1][2]") == 4
+    assert word_count("[1]") == 0
+    assert word_count("") == 0
+
+
+def test_median_answer_words_counts_answered_answerable_questions_only() -> None:
+    scores = [
+        score_question(question(), Observation(answer="one two [1]"), {}),  # 2 words
+        score_question(question(), Observation(answer="one two three four five six"), {}),
+        score_question(question(), Observation(answer="a b c d [1] [2]"), {}),  # 4 words
+        score_question(question(), Observation(answer="not counted at all", refused=True), {}),
+        score_question(question(), Observation(answer="", error="POST /v1/query: 500"), {}),
+        score_question(UNANSWERABLE, Observation(answer="long made up answer here x"), {}),
+    ]
+    assert [s[MEDIAN_ANSWER_WORDS].value for s in scores[:3]] == [2.0, 6.0, 4.0]
+    assert all(s[MEDIAN_ANSWER_WORDS].den == 0 for s in scores[3:])
+    assert aggregate(scores, [])[MEDIAN_ANSWER_WORDS] == 4.0  # the median, not the mean
+    # An even count takes the midpoint; one long answer does not move it like a mean would.
+    four = [*scores[:3], score_question(question(), Observation(answer="w " * 200), {})]
+    assert aggregate(four, [])[MEDIAN_ANSWER_WORDS] == 5.0
+    assert aggregate(scores[3:], [])[MEDIAN_ANSWER_WORDS] is None
+    assert fmt_value(MEDIAN_ANSWER_WORDS, 40.5) == "40.5"

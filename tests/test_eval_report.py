@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from eval.catalog import ANSWER_ACCURACY, CITATION_VALIDITY, HIT_AT_5
+from eval.catalog import (
+    ANSWER_ACCURACY,
+    CITATION_VALIDITY,
+    HIT_AT_5,
+    MEDIAN_ANSWER_WORDS,
+    REFUSAL_RECALL_OFF_TOPIC,
+    REFUSAL_RECALL_ON_TOPIC,
+)
 from eval.compare import compare, format_comparison, load_previous
 from eval.errors import UsageError
 from eval.gate import Thresholds, check_gate
-from eval.markdown import overall_table, render
+from eval.markdown import category_table, overall_table, render
 from eval.modes import RetrievalComparison
 from eval.observation import Citation, Observation
-from eval.questions import Question
+from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.report import Report
 from eval.summary import Summary, summarize
 from eval.worst import failed, question_score, worst
@@ -79,7 +86,8 @@ def test_markdown_and_json_report(tmp_path: Path) -> None:
     assert "## Gate: FAIL" in markdown
     assert "Note: skipped: the service does not accept the `retrieval` field" in markdown
     assert "### 1. `wrong` (single_fact), question score" in markdown
-    assert "- retrieved (top 5 of 10): 001_b" in markdown
+    # The service returned one chunk: the line says so instead of announcing "top 5 of 10".
+    assert "- retrieved (top 1 of the 1 returned, 10 asked for): 001_b" in markdown
     assert "- answer: “no idea”" in markdown
     json_path, md_path, png_path = report.write(tmp_path)
     data = json.loads(json_path.read_text())
@@ -113,3 +121,54 @@ def test_compare_paired_and_with_an_older_report(tmp_path: Path) -> None:
     assert "no per-question scores in common" in format_comparison(comparison)
     with pytest.raises(UsageError, match="not a readable eval report"):
         load_previous(tmp_path / "old" / "report.md")
+
+
+def test_retrieved_line_counts_what_was_returned() -> None:
+    ten = Observation("no idea", False, (), tuple(f"00{i % 3}_x" for i in range(10)), 20.0)
+    markdown = render(make_report(run({"wrong": ten}), Thresholds()))
+    assert "- retrieved (top 5 of 10): 000_x (gold), 001_x, 002_x, 000_x (gold), 001_x\n" in (
+        markdown
+    )
+    four = Observation("no idea", False, (), ("001_b",) * 4, 20.0)
+    markdown = render(make_report(run({"wrong": four}), Thresholds()))
+    assert "- retrieved (top 4 of the 4 returned, 10 asked for): 001_b, 001_b, 001_b, 001_b\n" in (
+        markdown
+    )
+
+
+def test_new_metrics_in_tables_and_json(tmp_path: Path) -> None:
+    questions = [
+        Question("a", "a?", (("railways",),), ("000",), True, "single_fact"),
+        Question("on", "on?", (), (), False, UNANSWERABLE_ON_TOPIC),
+        Question("off", "off?", (), (), False, UNANSWERABLE_OFF_TOPIC),
+    ]
+    observations = [RIGHT, Observation("made up", False, (), (), 5.0), Observation("", True)]
+    summary = summarize(questions, observations, {"000_a": DOC})
+    thresholds = Thresholds(
+        minimum={REFUSAL_RECALL_ON_TOPIC: 0.0, REFUSAL_RECALL_OFF_TOPIC: 0.0},
+        maximum={MEDIAN_ANSWER_WORDS: 80},
+    )
+    report = make_report(summary, thresholds)
+    table = overall_table(report)
+    assert "| refusal recall, on-topic | 0.000 | [0.000, 0.000] | 1 | >= 0.000 | pass |" in table
+    assert "| refusal recall, off-topic | 1.000 | [1.000, 1.000] | 1 | >= 0.000 | pass |" in table
+    assert "| median answer length (words) | 1.0 | [1.0, 1.0] | 1 | <= 80.0 | pass |" in table
+    header, _, *rows = category_table(report).splitlines()
+    assert "ref. R on" in header and "ref. R off" in header and "words" in header
+    cells = {row.split(" | ")[0].strip("| "): row for row in rows}
+    assert cells[UNANSWERABLE_OFF_TOPIC].count("1.000") >= 2  # refusal R and ref. R off
+    data = json.loads(report.write(tmp_path)[0].read_text())
+    assert data["overall"][MEDIAN_ANSWER_WORDS]["value"] == 1.0
+    assert data["overall"][REFUSAL_RECALL_ON_TOPIC]["value"] == 0.0
+    assert data["categories"][UNANSWERABLE_ON_TOPIC][REFUSAL_RECALL_ON_TOPIC]["value"] == 0.0
+    assert data["categories"]["single_fact"][MEDIAN_ANSWER_WORDS]["value"] == 1.0
+    assert data["gate"]["thresholds"]["max"] == {MEDIAN_ANSWER_WORDS: 80}
+    assert data["questions"][0]["scores"][MEDIAN_ANSWER_WORDS] == [1.0, 1.0]
+
+
+def test_a_report_without_thresholds_says_it_did_not_gate(tmp_path: Path) -> None:
+    summary = run({"wrong": WRONG})
+    report = Report(summary, RetrievalComparison({}), Thresholds(), [], {}, gated=False)
+    assert "## Gate: not gated (no thresholds given: reported only)" in render(report)
+    data = json.loads(report.write(tmp_path)[0].read_text())
+    assert data["gate"]["gated"] is False and data["gate"]["passed"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -200,7 +201,7 @@ def test_cli_write_baseline(
     monkeypatch.setattr(cli, "BASELINE_DIR", tmp_path / "baseline")
     monkeypatch.setattr(cli, "DEFAULT_CORPUS", tmp_path)
     monkeypatch.setattr(cli, "DEFAULT_QUESTIONS", tmp_path / "q.jsonl")
-    monkeypatch.setattr(cli, "_service", lambda _args: nullcontext(base_url))
+    monkeypatch.setattr(cli, "_service", lambda _args, _suite: nullcontext(base_url))
     assert cli.main([*args, "--corpus", str(tmp_path), "--write-baseline"]) == 0
     assert "baseline written" in capsys.readouterr().out
     written = sorted(p.name for p in (tmp_path / "baseline").iterdir())
@@ -210,6 +211,9 @@ def test_cli_write_baseline(
     assert "--write-baseline evaluates in-process" in capsys.readouterr().err
     assert cli.main([*args, "--corpus", str(tmp_path / "other"), "--write-baseline"]) == 2
     assert "needs the default --corpus and --questions" in capsys.readouterr().err
+    baseline = [*args, "--corpus", str(tmp_path), "--write-baseline", "--split", "dev"]
+    assert cli.main(baseline) == 2
+    assert "--write-baseline records the gated test split" in capsys.readouterr().err
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,3 +240,70 @@ def test_cli_usage_errors(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatc
     assert "questions file not found" in capsys.readouterr().err
     assert cli.main([*args, "--corpus", str(tmp_path / "nodir")]) == 2
     assert "corpus folder not found" in capsys.readouterr().err
+
+
+def test_cli_corpus_without_thresholds_gates_nothing(
+    base_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reported bug: --corpus without --thresholds applied the seed thresholds."""
+    args = write_inputs(tmp_path, [GOOD_LINE, OFFSET_LINE], "")  # validity 0.667 < seed 1.0
+    args = [a for a in args if a not in ("--thresholds", str(tmp_path / "t.toml"))]
+    monkeypatch.setattr(cli, "_service", lambda _args, _suite: nullcontext(base_url))
+    assert cli.main([*args, "--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "NOT GATED (no thresholds given: reported only): 2 test questions" in out
+    assert "FAIL" not in out and ">= 1.000" not in out
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["gate"] == {
+        "gated": False,
+        "passed": None,
+        "thresholds": {"min": {}, "max": {}},
+        "failures": [],
+    }
+    assert report["config"]["thresholds"] == "none (not gated)"
+    # With --thresholds, the same run is gated (and fails).
+    gated = [*args, "--corpus", str(tmp_path), "--thresholds", str(tmp_path / "t.toml")]
+    (tmp_path / "t.toml").write_text("[min]\ncitation_validity = 1.0\n", encoding="utf-8")
+    assert cli.main(gated) == 1
+
+
+def test_cli_split_selects_questions(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [{**GOOD_LINE, "id": f"q{i}", "split": "dev" if i % 2 else "test"} for i in range(5)]
+    args = [*write_inputs(tmp_path, lines, ""), "--url", base_url]
+
+    def asked(*extra: str) -> list[str]:
+        assert cli.main([*args, *extra]) == 0
+        report = json.loads((tmp_path / "out" / "report.json").read_text())
+        return [q["id"] for q in report["questions"]]
+
+    assert asked() == ["q0", "q2", "q4"]  # test by default
+    assert asked("--split", "dev") == ["q1", "q3"]
+    assert asked("--split", "all") == [f"q{i}" for i in range(5)]
+    assert "2 dev questions in" in capsys.readouterr().out
+    args = write_inputs(tmp_path, [GOOD_LINE], "")  # no split field: all test
+    assert cli.main([*args, "--url", base_url, "--split", "dev"]) == 2
+    assert "has no dev question (a file without split fields is all test)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_library_debug_logs_are_silent_unless_verbose(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = logging.getLogger()
+    library = logging.getLogger("bm25s")  # sets itself to DEBUG when imported
+    monkeypatch.setattr(library, "level", logging.DEBUG)
+    monkeypatch.setattr(root, "level", root.level)  # restored after the test
+    for verbose in (False, True):
+        monkeypatch.setattr(root, "handlers", [])  # as in a fresh `python -m eval`
+        cli._configure_logging(verbose)
+        library.debug("Building index from IDs")
+        library.warning("disk full")
+        err = capsys.readouterr().err
+        assert "WARNING bm25s: disk full" in err
+        assert ("Building index" in err) is verbose
