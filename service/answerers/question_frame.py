@@ -128,7 +128,8 @@ def frame(parse: Parse) -> QuestionFrame:
         i
         for i, t in enumerate(tokens)
         if t.pos == "NOUN" and i not in excluded and t.lemma not in _META_NOUNS and not t.ent
-    }
+        and not (t.lemma == "place" and tokens[t.head].lemma == "take")  # "take place"
+    }  # fmt: skip
     nouns = {stem(p) for i in content - scene for p in _parts(tokens[i])}
     context = {stem(p) for i in content & scene for p in _parts(tokens[i])}
     if not wh or wh == "how":  # "Did they sign it?", "How did they react?": the verb is asked

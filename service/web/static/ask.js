@@ -13,6 +13,7 @@ const errorBox = byId('ask-error');
 const answer = byId('answer');
 const heading = byId('answer-heading');
 const body = byId('answer-body');
+const reason = byId('answer-reason');
 const citationsSection = byId('citations-section');
 const citations = byId('citations');
 
@@ -56,6 +57,14 @@ function onDelta(text) {
   body.firstElementChild.append(text);
 }
 
+/** Why the service refused (the response's `refusal_reason`), in a reader's words. */
+const REFUSAL_REASONS = {
+  no_evidence: 'Why: nothing in the documents is about this question.',
+  focus_not_found: 'Why: no passage mentions what the question asks about.',
+  no_answer_of_type: 'Why: the passages about it do not give the kind of answer asked for (a place, a time, a number, a name...).',
+  not_supported: 'Why: the model\'s answer could not be verified against the passages.',
+};
+
 function showAnswer(result) {
   answer.hidden = false;
   if (result.refused) {
@@ -63,10 +72,13 @@ function showAnswer(result) {
     answer.classList.add('refusal');
     heading.textContent = 'No answer in the documents';
     body.replaceChildren(h('p', {}, result.answer));
+    reason.textContent = REFUSAL_REASONS[result.refusal_reason] || '';
+    reason.hidden = !reason.textContent;
     status.textContent = 'The documents do not answer this question.';
     return;
   }
   setState('answered');
+  reason.hidden = true;
   const cited = result.citations || [];
   body.replaceChildren(h('p', {}, ...answerNodes(result.answer, cited, openCitation)));
   citations.replaceChildren(...cited.map((c, i) => citationItem(i + 1, c, openCitation)));

@@ -1,0 +1,129 @@
+"""The answerer's parts (clauses, question parts, frames, answer kinds, markers) and its
+rules end to end on the seeds: refuse unless focus and answer are there, fact first, short."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from service.answerers.answer_types import answer_spans
+from service.answerers.clauses import segments, shortest_window
+from service.answerers.extractive import question_parts
+from service.answerers.language import Linguist
+from service.answerers.question_frame import frame
+from service.citing import without_markers
+from service.support import verbatim
+
+
+@pytest.fixture(scope="module")
+def linguist() -> Linguist:
+    return Linguist()
+
+
+def test_segments_cut_at_clause_boundaries_but_keep_a_preposition_with_which() -> None:
+    text = "They talked about agriculture, a sector in which Russia has much to offer."
+    pieces = [text[s.start : s.end] for s in segments(text)]
+    assert pieces == [
+        "They talked about agriculture",
+        "a sector",
+        "in which Russia has much to offer.",
+    ]
+
+
+def test_shortest_window_keeps_the_answer_and_drops_the_rest() -> None:
+    text = "He flew home on Friday, after meeting Kim at the Vostochny Cosmodrome, officials said."
+    answer = (text.index("Vostochny"), text.index("Vostochny") + len("Vostochny Cosmodrome"))
+    start, end = shortest_window(text, answer, lambda piece: 1.0 if "meeting" in piece else 0.0)
+    assert text[start:end] == "after meeting Kim at the Vostochny Cosmodrome"
+
+
+def test_shortest_window_is_the_whole_sentence_when_nothing_can_go() -> None:
+    text = "Two rounds of talks followed"
+    assert shortest_window(text, (0, 3), lambda piece: 0.0) == (0, len(text))
+
+
+def test_question_parts_split_two_questions_and_keep_the_lead_in() -> None:
+    q = "On sanctions: what did Putin say, and what did Peskov promise Russia would do?"
+    assert question_parts(q) == [
+        "On sanctions: what did Putin say",
+        "On sanctions: what did Peskov promise Russia would do?",
+    ]
+    assert question_parts("What is the sector in which Russia has much to offer?") == [
+        "What is the sector in which Russia has much to offer?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "required"),
+    [
+        # Names given, no noun: the verb is the passage's to hold ("met" or "meeting").
+        ("Where did Putin and Kim meet?", "place", set()),
+        ("What is the population of North Korea?", "quantity", {"popul"}),
+        ("Who is Russia's ambassador to North Korea?", "person", {"ambassador"}),
+        ("What is Putin's favourite food?", "any", {"food", "favourit"}),
+        ("When is the vegan menu served?", "time", {"menu", "vegan"}),
+        ("What floor is the canteen on?", "place", {"canteen"}),
+        ("How many rounds of talks were held?", "quantity", {"round", "talk"}),
+        ("In which year did the summit take place?", "time", {"summit"}),
+    ],
+)
+def test_frame_reads_the_kind_and_the_focus(
+    linguist: Linguist, question: str, kind: str, required: set[str]
+) -> None:
+    asked = frame(linguist.parse(question))
+    assert (asked.kind, set(asked.required)) == (kind, required)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        ("When is the vegan menu served?", "The vegan menu is served on Mondays.", "Mondays"),
+        ("What floor is the canteen on?", "The canteen is on the fourth floor.", "fourth floor"),
+        ("How many missiles were fired?", "North Korea fired two missiles.", "two"),
+        ("Who met Putin?", "Kim Jong Un met Putin in Russia.", "Kim Jong Un"),
+    ],
+)
+def test_answer_spans_find_an_answer_of_the_asked_kind(
+    linguist: Linguist, question: str, sentence: str, answer: str
+) -> None:
+    asked = frame(linguist.parse(question))
+    spans = answer_spans(sentence, linguist.entities([sentence])[0], asked)
+    assert spans is not None and any(answer in sentence[s:e] for s, e in spans)
+
+
+def test_an_answer_already_in_the_question_is_no_answer(linguist: Linguist) -> None:
+    asked = frame(linguist.parse("Who did Putin meet?"))
+    sentence = "Putin was busy."
+    assert answer_spans(sentence, linguist.entities([sentence])[0], asked) == []
+
+
+def test_markers_are_the_citers_alone() -> None:
+    assert without_markers("Russia ships grain [7] to Asia [12].") == "Russia ships grain to Asia."
+    assert verbatim("Russia ships grain to Asia", "Russia ships grain [7] to Asia.")
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What is the population of North Korea?", "focus_not_found"),
+        ("Who is Russia's ambassador to North Korea?", "focus_not_found"),
+        ("What is Putin's favourite food?", "focus_not_found"),
+    ],
+)
+def test_on_topic_questions_the_documents_do_not_answer_are_refused_with_a_reason(
+    api: httpx.Client, question: str, reason: str
+) -> None:
+    body = api.post("/v1/query", json={"question": question}).json()
+    assert (body["refused"], body["refusal_reason"], body["citations"]) == (True, reason, [])
+
+
+def test_off_topic_refusal_says_why(api: httpx.Client) -> None:
+    body = api.post("/v1/query", json={"question": "What is the capital of Australia?"}).json()
+    assert body["refused"] and body["refusal_reason"] in {"no_evidence", "focus_not_found"}
+
+
+def test_the_fact_comes_first_in_few_words(api: httpx.Client) -> None:
+    body = api.post("/v1/query", json={"question": "Where did Putin and Kim meet?"}).json()
+    first = body["answer"].split("[1]")[0]
+    assert "Vostochny" in first and len(first.split()) <= 30
+    assert body["refusal_reason"] is None
