@@ -32,6 +32,7 @@ _EDGE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+\S")
 WORD_COST = 0.006  # a 25-word run must keep 0.15 more of the question than a 0-word one
 
 
@@ -75,6 +76,8 @@ def shortest_window(
             if must_hold is not None and not (start <= must_hold[0] and must_hold[1] <= end):
                 continue
             piece = text[start:end]
+            if _SENTENCE_END.search(piece):  # a quote the splitter left joined: never across
+                continue
             words = len(_WORD.findall(piece))
             score = value(piece) - word_cost * words
             if (

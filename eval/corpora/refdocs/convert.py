@@ -42,7 +42,7 @@ def main_html(path: Path, xpath: str) -> str:
     (node,) = tree.xpath(xpath)
     for junk in node.xpath(
         ".//a[@class='headerlink'] | .//div[@class='navheader'] | .//div[@class='navfooter']"
-        " | .//div[@class='toc'] | .//*[contains(concat(' ', @class, ' '), ' contents ')] | .//div[contains(@class,'highlight-')]/../script"
+        " | .//div[@class='toc'] | .//*[contains(concat(' ', @class, ' '), ' contents ')] | .//div[contains(@class,'highlight-')]/../script"  # noqa: E501
     ):
         junk.getparent().remove(junk)
     return html.tostring(node, encoding="unicode")
