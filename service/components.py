@@ -13,6 +13,7 @@ from citedqa.settings import Settings
 from citedqa.store import Store
 from service.answerers import make_answerer, pin_threads
 from service.answerers.language import Linguist
+from service.answerers.synonyms import WordMatcher
 from service.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.catalog import Catalog
 from service.citing import Citer
@@ -59,7 +60,7 @@ class Components:
         judge = SupportJudge(embedder, settings.min_support_score)
         linguist = Linguist()
         linguist.warm_up()
-        answerer = make_answerer(settings, judge, linguist)
+        answerer = make_answerer(settings, judge, linguist, WordMatcher(embedder))
         qa = QAService(retriever, answerer, Citer(texts, judge))
 
         def changed(doc_ids: list[str]) -> None:

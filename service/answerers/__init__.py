@@ -7,6 +7,7 @@ from service.answerers.base import Answerer, Claim, Draft, Evidence, Quote
 from service.answerers.extractive import ExtractiveAnswerer
 from service.answerers.language import Linguist
 from service.answerers.llamacpp import pin_threads
+from service.answerers.synonyms import WordMatcher
 from service.support import SupportJudge
 
 __all__ = [
@@ -21,10 +22,16 @@ __all__ = [
 ]
 
 
-def make_answerer(settings: Settings, judge: SupportJudge, linguist: Linguist) -> Answerer:
+def make_answerer(
+    settings: Settings, judge: SupportJudge, linguist: Linguist, matcher: WordMatcher
+) -> Answerer:
     """The backend named by `settings.llm`; `judge` picks an LLM answer's quotes."""
     extractive = ExtractiveAnswerer(
-        linguist, settings.min_evidence_score, settings.min_sentence_score, settings.answer_pool
+        linguist,
+        settings.min_evidence_score,
+        settings.min_sentence_score,
+        settings.answer_pool,
+        matcher,
     )
     if settings.llm == "extractive":
         return extractive

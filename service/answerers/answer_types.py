@@ -76,6 +76,27 @@ _REASON = re.compile(
     re.IGNORECASE,
 )
 _CLASS_WORD = re.compile(r"[\w’'-]+")
+_ORDINAL = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|twentieth|thirtieth|hundredth|last)\b",
+    re.IGNORECASE,
+)
+_UNIT = (
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|"
+    r"century)"
+)
+_DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"twenty|thirty|forty|fifty|sixty|several|a few|many|half an?)[\s-]+{_UNIT}\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:daily|weekly|monthly|yearly|annually|hourly|once|twice|every\s+\w+|each\s+\w+|"
+    r"\w+\s+times\s+(?:a|an|per|each)\s+\w+|(?:a|per)\s+(?:day|week|month|year))\b",
+    re.IGNORECASE,
+)
+# A number that is part of a name ("Su-57", "Rossia-1", "G20") is no quantity.
+_IN_NAME = re.compile(r"[A-Za-z]-?$")
 
 
 def answer_spans(
@@ -91,11 +112,34 @@ def answer_spans(
     if kind == "class":
         return _class_spans(text, frame)
     given = set(frame.terms) | frame.names
-    spans = [(e.start, e.end) for e in entities if _fits(e, frame) and not _given(e.text, given)]
+    spans = [
+        (e.start, e.end)
+        for e in entities
+        if _fits(e, frame) and not _given(e.text, given) and not _same_entity(e, frame.names)
+    ]
     spans += [m.span() for m in _patterns(frame).finditer(text) if not _given(m.group(), given)]
-    if kind == "quantity" and frame.sub == "money":
-        spans = [s for s in spans if _MONEY.search(text[s[0] : s[1] + 12])]
+    if kind == "quantity":
+        spans = [s for s in spans if _quantity(text, s, frame)]
     return sorted(set(spans))
+
+
+def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
+    """A span that can state the asked amount: not a number inside a name, not "one of",
+    a duration for "how long", an age for "how old", a frequency for "how often"."""
+    start, end = span
+    piece = text[start:end]
+    if _IN_NAME.search(text[max(0, start - 2) : start]) or text[end : end + 1].isalpha():
+        return False
+    if piece.lower() == "one" and text[end : end + 4].lower() == " of ":
+        return False
+    around = text[start : end + 24]
+    if frame.sub == "money":
+        return bool(_MONEY.search(text[start : end + 12]))
+    if frame.wh in {"how long", "how old"}:
+        return bool(_DURATION.match(around) or _DURATION.search(piece))
+    if frame.wh == "how often":
+        return bool(_FREQUENCY.search(piece))
+    return True
 
 
 def _fits(entity: Entity, frame: QuestionFrame) -> bool:
@@ -107,6 +151,8 @@ def _fits(entity: Entity, frame: QuestionFrame) -> bool:
         return bool(_TIME_PATTERNS[frame.sub].search(entity.text)) or (
             frame.sub == "day" and entity.label == "DATE"
         )
+    if frame.kind == "quantity" and frame.sub == "ordinal":
+        return entity.label == "ORDINAL"
     if frame.kind == "quantity" and frame.wh in {"how long", "how old", "how often"}:
         return entity.label in _LABELS["quantity"] | _LABELS["time"]
     return entity.label in _LABELS[frame.kind]
@@ -115,6 +161,12 @@ def _fits(entity: Entity, frame: QuestionFrame) -> bool:
 def _patterns(frame: QuestionFrame) -> re.Pattern[str]:
     if frame.kind == "time":
         return _TIME_PATTERNS.get(frame.sub, _ANY_TIME)
+    if frame.kind == "quantity" and frame.sub == "ordinal":
+        return _ORDINAL
+    if frame.kind == "quantity" and frame.wh == "how often":
+        return _FREQUENCY
+    if frame.kind == "quantity" and frame.wh in {"how long", "how old"}:
+        return _DURATION
     if frame.kind == "quantity":
         return _NUMBER
     if frame.kind == "place":
@@ -128,7 +180,23 @@ _NEVER = re.compile(r"(?!x)x")
 def _given(text: str, question_terms: set[str]) -> bool:
     """True when the span only repeats the question (or has no content word)."""
     terms = key_terms(text)
-    return all(t in question_terms for t in terms)
+    return all(_stem_in(t, question_terms) for t in terms)
+
+
+def _stem_in(term: str, stems: set[str] | frozenset[str]) -> bool:
+    """Exactly, or by a shared prefix of 4+ letters ("russian" and "russia")."""
+    return term in stems or (
+        len(term) >= 4
+        and any(len(s) >= 4 and (s.startswith(term) or term.startswith(s)) for s in stems)
+    )
+
+
+def _same_entity(entity: Entity, names: frozenset[str]) -> bool:
+    """A name sharing a word with a name of the question is that one: "Sergey Shoigu" does
+    not answer "Who replaced Shoigu?"."""
+    return entity.label in {"PERSON", "ORG", "GPE", "FAC", "LOC"} and any(
+        _stem_in(t, names) for t in key_terms(entity.text)
+    )
 
 
 def _class_spans(text: str, frame: QuestionFrame) -> list[Span]:

@@ -60,10 +60,12 @@ def shortest_window(
     must_hold: Span | None,
     value: Callable[[str], float],
     word_cost: float = WORD_COST,
+    valid: Callable[[str], bool] | None = None,
 ) -> Span:
     """The run of segments, containing `must_hold`, that maximises value - cost * words.
 
-    `value` rates a piece of text (the share of the question it keeps). Offsets returned
+    `value` rates a piece of text (the share of the question it keeps); `valid` says which
+    pieces may be chosen at all (those keeping the question's focus). Offsets returned
     index `text`, trimmed of connectives and punctuation at the edges.
     """
     parts = segments(text)
@@ -77,6 +79,8 @@ def shortest_window(
                 continue
             piece = text[start:end]
             if _SENTENCE_END.search(piece):  # a quote the splitter left joined: never across
+                continue
+            if valid is not None and not valid(piece):
                 continue
             words = len(_WORD.findall(piece))
             score = value(piece) - word_cost * words

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,15 +22,18 @@ import numpy as np
 from citedqa.irregular import BASE_FORM
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
-from citedqa.terms import key_terms, stem, words
+from citedqa.terms import key_terms, stem, stopwords, words
 from service.answerers.answer_types import answer_spans
 from service.answerers.base import Claim, Draft, Evidence, Quote, RefusalReason
 from service.answerers.clauses import shortest_window
 from service.answerers.language import Linguist
 from service.answerers.question_frame import QuestionFrame, frame
+from service.answerers.synonyms import WordMatcher
 
+Span = tuple[int, int]
 _MIN_PREFIX = 4  # "meet" holds "meeting"; shorter stems must match exactly
 _TAGGED = 6  # sentences holding the focus whose entities are tagged (4 ms each, cached)
+_NEAR_MISSES = 8  # best sentences checked for the focus in other words (word vectors, cached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +79,10 @@ class ExtractiveAnswerer:
         min_evidence_score: float,
         min_sentence_score: float,
         evidence_pool: int = 15,
+        matcher: WordMatcher | None = None,
     ) -> None:
         self.linguist = linguist
+        self.matcher = matcher
         # The sentence that answers is often outside the top few chunks (a chunk is ranked
         # by all its sentences), so sentences are read from a wider pool.
         self.evidence_pool = evidence_pool
@@ -128,30 +134,38 @@ class ExtractiveAnswerer:
     def _answer(
         self, evidence: Evidence, asked: QuestionFrame, max_claims: int
     ) -> list[Claim] | RefusalReason:
-        """Claims answering one question (or one part of a question), or why there are none."""
-        scenes: dict[str, frozenset[str]] = {}
-        ranked = []
-        for cand in self.candidates(evidence, asked):
-            if cand.chunk.chunk_id not in scenes:
-                scenes[cand.chunk.chunk_id] = sentence_terms(
-                    f"{cand.chunk.title}\n{cand.chunk.text}"
-                )
-            if cand.score >= self.min_sentence_score and _holds_focus(
-                cand, asked, scenes[cand.chunk.chunk_id]
-            ):
-                ranked.append(cand)
-        if not ranked:
-            return "focus_not_found"
-        top = ranked[:_TAGGED]
-        answers = []
-        for cand, entities in zip(top, self.linguist.entities([c.text for c in top]), strict=True):
-            spans = answer_spans(cand.text, entities, asked)
-            if spans is not None:
-                spans = _near(cand.text, spans, asked.required)
-            if spans is None or spans:
-                answers.append((cand, spans))
+        """Claims answering one question (or one part of a question), or why there are none.
+
+        First the sentences holding the focus word for word; when none of them answers, the
+        best few that hold it in other words (`synonyms`)."""
+        scenes = {c.chunk_id: sentence_terms(f"{c.title}\n{c.text}") for c in evidence.chunks}
+        pool = frozenset().union(*scenes.values())
+        if not all(holds(t, pool) for t in asked.event):
+            return "focus_not_found"  # no passage mentions the event asked about
+        ranked = [c for c in self.candidates(evidence, asked) if c.score >= self.min_sentence_score]
+        focused = [c for c in ranked if _holds_focus(c, asked, scenes[c.chunk.chunk_id])]
+        answers = self._typed(focused, asked)
+        if not answers and self.matcher is not None:
+            matcher = self.matcher
+            stop = stopwords()
+
+            def reworded(term: str, cand: Candidate) -> bool:
+                word = asked.words.get(term)
+                others = [w for w in words(cand.text) if w not in stop and not w.isdigit()]
+                return word is not None and matcher.near(word, others)
+
+            tried = {id(c) for c in focused}
+            near = [c for c in ranked[:_NEAR_MISSES] if id(c) not in tried]
+            matcher.prepare(
+                [*asked.words.values(), *(w for c in near for w in words(c.text) if w not in stop)]
+            )
+            reworded_focus = [
+                c for c in near if _holds_focus(c, asked, scenes[c.chunk.chunk_id], reworded)
+            ]
+            answers = self._typed(reworded_focus, asked)
+            focused = focused or reworded_focus
         if not answers:
-            return "no_answer_of_type"
+            return "no_answer_of_type" if focused else "focus_not_found"
         claims: list[Claim] = []
         covered: set[str] = set()
         for cand, spans in answers:
@@ -169,6 +183,20 @@ class ExtractiveAnswerer:
             )
             covered |= set(cand.hits)
         return claims
+
+    def _typed(
+        self, focused: list[Candidate], asked: QuestionFrame
+    ) -> list[tuple[Candidate, list[Span] | None]]:
+        """The best sentences holding an answer of the asked kind near the focus."""
+        top = focused[:_TAGGED]
+        answers = []
+        for cand, entities in zip(top, self.linguist.entities([c.text for c in top]), strict=True):
+            spans = answer_spans(cand.text, entities, asked)
+            if spans is not None:
+                spans = _near(cand.text, spans, asked.required)
+            if spans is None or spans:
+                answers.append((cand, spans))
+        return answers
 
     def _refuse(self, reason: RefusalReason) -> Draft:
         return Draft([], self.name, self.model, refusal_reason=reason)
@@ -192,14 +220,24 @@ def question_parts(question: str) -> list[str]:
     return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
 
 
-def _holds_focus(cand: Candidate, asked: QuestionFrame, scene: frozenset[str]) -> bool:
+def _holds_focus(
+    cand: Candidate,
+    asked: QuestionFrame,
+    scene: frozenset[str],
+    reworded: Callable[[str, Candidate], bool] | None = None,
+) -> bool:
     """The sentence holds what is asked; its passage (chunk and title) holds at least half
     of the scene and the names, which the sentence may leave to "he" or "there" and a
     question may put in other words ("the South Korean president" for "Moon")."""
-    if not all(holds(t, cand.terms) for t in asked.required):
-        return False
+    for term in asked.required:
+        if not holds(term, cand.terms) and (reworded is None or not reworded(term, cand)):
+            return False
+    if not all(any(holds(t, scene) for t in person) for person in asked.persons if person):
+        return False  # "Which factories did Moon tour?" is not answered about Kim
     setting = asked.context | asked.names
-    if len(setting) - sum(holds(t, scene) for t in setting) > max(1, len(setting) // 2):
+    missing = len(setting) - sum(holds(t, scene) for t in setting)
+    # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").
+    if missing > (0 if asked.yes_no else max(1, len(setting) // 2)):
         return False
     return bool(asked.required) or not asked.names or any(holds(t, cand.terms) for t in asked.names)
 
@@ -251,9 +289,15 @@ def _window(
         fresh = len(terms - question)  # no typed answer: the new words are the answer
         return kept + min(fresh, 8) * 0.04
 
+    held = [t for t in asked.required if holds(t, cand.terms)]
+
+    def keeps_focus(piece: str) -> bool:
+        terms = sentence_terms(piece)
+        return all(holds(t, terms) for t in held)
+
     if not spans:
-        return shortest_window(cand.text, None, value)
-    windows = [shortest_window(cand.text, span, value) for span in spans]
+        return shortest_window(cand.text, None, value, valid=keeps_focus)
+    windows = [shortest_window(cand.text, span, value, valid=keeps_focus) for span in spans]
     return max(windows, key=lambda w: value(cand.text[w[0] : w[1]]) - 0.006 * (w[1] - w[0]) / 6)
 
 

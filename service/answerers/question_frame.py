@@ -18,7 +18,7 @@ without a time in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from citedqa.terms import key_terms, stem, stopwords
@@ -55,11 +55,15 @@ _CLASS_KINDS: dict[str, Kind] = {
 }
 # "which country" asks for a place, "which country imposed" for an actor: both are kept.
 _PLACE_ACTORS = {"country", "nation"}
+_KIND_OF = {"kind", "type", "sort", "form", "variety", "category"}
+# Classes answered by a rank: "which edition", "what generation" ("the 11th", "fifth").
+_ORDINAL_CLASSES = {"edition", "generation", "rank", "ranking", "anniversary", "round"}
 _QUANTITY_WH = {"many", "much", "long", "far", "old", "often", "big", "large", "tall", "high"}
 # Verbs that shape a question rather than say what it is about.
 _LIGHT_VERBS = {
     "be", "do", "have", "get", "happen", "occur", "take", "make", "say", "tell", "mention",
     "report", "state", "describe", "note", "claim", "according", "know", "call", "name",
+    "locate", "situate", "base",
 }  # fmt: skip
 # Adjectives that grade rather than narrow ("the main reason"): a sentence need not say them.
 _VAGUE_ADJECTIVES = {
@@ -83,11 +87,14 @@ class QuestionFrame:
     kind: Kind
     wh: str  # the wh-word ("who", "how many", "which", ""), lowercased
     asked_class: str  # stem of the noun in "which N" / "what N", "" when none
-    sub: str  # a finer time or quantity ask: "year", "month", "date", "money", ""
+    sub: str  # a finer ask: "year", "month", "date", "day", "hour", "money", "ordinal", ...
     required: frozenset[str]  # the sentence must hold these
     context: frozenset[str]  # the sentence's chunk (or title) must hold these: "at [the site]"
     names: frozenset[str]
-    terms: tuple[str, ...]  # every key term of the question (stems), for coverage
+    persons: tuple[frozenset[str], ...] = ()  # each person named: the passage must name them
+    event: frozenset[str] = frozenset()  # the main verb: the passages must mention it
+    terms: tuple[str, ...] = ()  # every key term of the question (stems), for coverage
+    words: dict[str, str] = field(default_factory=dict)  # stem -> the question's word for it
 
     @property
     def yes_no(self) -> bool:
@@ -111,14 +118,7 @@ def frame(parse: Parse) -> QuestionFrame:
             kind = "any" if kind == "class" and sub != "name" else kind
     if wh == "how" and following is not None and following.lemma in _QUANTITY_WH:
         wh = f"how {following.lemma}"
-    stop = stopwords()
-    names = frozenset(
-        stem(p)
-        for t in tokens
-        if t.pos == "PROPN" or (t.ent and t.pos in {"NOUN", "ADJ", "NUM"})
-        for p in _parts(t)
-        if p not in stop
-    )
+    names = _names(tokens)
     excluded = _excluded(tokens, wh_index, asked, kind)
     # A noun in a prepositional phrase sets the scene ("talks [at the cosmodrome]"); the
     # passage must be about it, but the answering sentence may leave it out.
@@ -130,49 +130,57 @@ def frame(parse: Parse) -> QuestionFrame:
         if t.pos == "NOUN" and i not in excluded and t.lemma not in _META_NOUNS and not t.ent
         and not (t.lemma == "place" and tokens[t.head].lemma == "take")  # "take place"
     }  # fmt: skip
-    nouns = {stem(p) for i in content - scene for p in _parts(tokens[i])}
-    context = {stem(p) for i in content & scene for p in _parts(tokens[i])}
-    if not wh or wh == "how":  # "Did they sign it?", "How did they react?": the verb is asked
-        nouns |= {
-            stem(p)
-            for i, t in enumerate(tokens)
-            if t.pos == "VERB" and t.lemma not in _LIGHT_VERBS and i not in excluded
-            and (not wh or t.dep == "ROOT")
-            for p in _parts(t)
-        }  # fmt: skip
+    required = content - scene
     # An adjective narrows its noun ("favourite food", "annual volume"): it is asked too.
-    nouns |= {
-        stem(p)
+    required |= {
+        i
         for i, t in enumerate(tokens)
         if t.pos == "ADJ" and t.dep == "amod" and i not in excluded and not t.ent
         and tokens[t.head].pos == "NOUN" and t.lemma not in _VAGUE_ADJECTIVES
-        for p in _parts(t)
     }  # fmt: skip
-    if not nouns:  # no noun to hold: the adjectives and verbs say what is asked ...
-        verbs = {
-            stem(p)
-            for i, t in enumerate(tokens)
-            if t.pos in {"ADJ", "VERB"} and i not in excluded and t.lemma not in _LIGHT_VERBS
-            for p in _parts(t)
-        }
-        # ... in the sentence when the question names nobody; else in the passage, since
-        # "what will he see in Vladivostok" is answered by "he will visit ...".
-        if names:
-            context |= verbs
-        else:
-            nouns = verbs
-    terms = tuple(key_terms(parse.text))
-    asked_class = stem(asked.lemma) if asked is not None else ""
+    verbs = {
+        i
+        for i, t in enumerate(tokens)
+        if t.pos == "VERB" and t.lemma not in _LIGHT_VERBS and i not in excluded
+    }
+    if not wh:  # "Did they sign it?": whether it happened is asked, so every verb is
+        required |= verbs
+    elif wh == "how" or not required:  # "How did they react?", "When did it open?"
+        required |= {i for i in verbs if tokens[i].dep == "ROOT"} or verbs
+    # The main verb is the event asked about ("Where was he [born]?"): the passages must
+    # mention it, though the answering sentence may word it otherwise ("greeted" for "host").
+    event = {i for i in verbs if tokens[i].dep == "ROOT"} - required
+    if not required:
+        required = {i for i, t in enumerate(tokens) if t.pos == "ADJ" and i not in excluded}
+    stems = {i: [stem(p) for p in _parts(tokens[i])] for i in range(len(tokens))}
+    need = {s for i in required for s in stems[i] if s and s not in names}
     return QuestionFrame(
         question=parse.text,
         kind=kind,
         wh=wh,
-        asked_class=asked_class,
+        asked_class=stem(asked.lemma) if asked is not None else "",
         sub=sub,
-        required=frozenset(n for n in nouns if n and n not in names),
-        context=frozenset(n for n in context if n and n not in names and n not in nouns),
+        required=frozenset(need),
+        context=frozenset(
+            s for i in content & scene for s in stems[i] if s and s not in names and s not in need
+        ),
         names=names,
-        terms=terms,
+        event=frozenset(s for i in event for s in stems[i] if s),
+        persons=tuple(frozenset(key_terms(e.text)) for e in parse.entities if e.label == "PERSON"),
+        terms=tuple(key_terms(parse.text)),
+        words={s: tokens[i].lemma for i in required | content for s in stems[i] if s},
+    )
+
+
+def _names(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """Stems of the proper names (and named-entity words) of the question."""
+    stop = stopwords()
+    return frozenset(
+        stem(p)
+        for t in tokens
+        if t.pos == "PROPN" or (t.ent and t.pos in {"NOUN", "ADJ", "NUM"})
+        for p in _parts(t)
+        if p not in stop
     )
 
 
@@ -195,7 +203,10 @@ def _asked_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
     """The noun a "which"/"what"/"how many" phrase asks for: "which [city]", "how many [shells]"."""
     if wh_index < 0:
         return None
-    for token in tokens[wh_index + 1 : wh_index + 6]:
+    for i, token in enumerate(tokens[wh_index + 1 : wh_index + 6], start=wh_index + 1):
+        if token.lemma in _KIND_OF and i + 2 < len(tokens) and tokens[i + 1].lemma == "of":
+            # "what kind of [war]": the noun after "of" is the class asked for
+            return _asked_noun(tokens, i + 1) or token
         if token.pos in {"NOUN", "PROPN"} and token.dep != "compound":
             return token
         if token.pos in {"NOUN", "PROPN"}:
@@ -230,6 +241,10 @@ def _kind(
             for t in tokens
         )
         return "quantity", "money" if money else ""
+    if any(t.lemma == "rank" for t in tokens) or (
+        wh in {"what", "which"} and asked is not None and asked.lemma in _ORDINAL_CLASSES
+    ):
+        return "quantity", "ordinal"
     if wh in {"what", "which"} and asked is not None:
         lemma = asked.lemma
         kind = _CLASS_KINDS.get(lemma)
@@ -247,14 +262,22 @@ def _kind(
     return "any", ""
 
 
+_MODIFIERS = {"amod", "compound", "nummod"}
+
+
 def _excluded(
     tokens: tuple[Token, ...], wh_index: int, asked: Token | None, kind: Kind
 ) -> set[int]:
-    """Tokens that need not appear in the answer: the wh-phrase's typed class noun."""
+    """Tokens that need not appear in the answer: the wh-phrase's typed class noun and its
+    modifiers ("which [foreign leader]" is answered by a name)."""
     out = set()
-    counted = kind == "quantity" and _CLASS_KINDS.get(asked.lemma if asked else "") is None
+    lemma = asked.lemma if asked else ""
+    counted = (
+        kind == "quantity" and _CLASS_KINDS.get(lemma) is None and lemma not in _ORDINAL_CLASSES
+    )
     if asked is not None and kind not in {"class", "any"} and not counted:
-        out.add(tokens.index(asked))
+        i = tokens.index(asked)
+        out |= {i} | {j for j, t in enumerate(tokens) if t.head == i and t.dep in _MODIFIERS}
     if wh_index >= 0:
         out.add(wh_index)
     return out

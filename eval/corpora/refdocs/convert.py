@@ -51,7 +51,10 @@ def main_html(path: Path, xpath: str) -> str:
 def to_markdown(fragment: str) -> str:
     out = subprocess.run(
         ["pandoc", "-f", "html", "-t", "gfm-raw_html", "--wrap=none"],
-        input=fragment, capture_output=True, text=True, check=True,
+        input=fragment,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     out = out.replace("\\[", "[").replace("\\]", "]")  # markdown escapes of brackets
     out = re.sub(r"\[\^?\(?(\[\d+\])\)?\]\(#[^)]*\)", r"\1", out)  # footnote marks
