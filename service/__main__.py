@@ -11,7 +11,7 @@ from citedqa.errors import CitedQAError
 from citedqa.memory import limit_malloc_arenas
 from citedqa.settings import load_settings
 from service.app import create_app
-from service.logs import configure_logging
+from service.telemetry.logs import configure_logging
 
 
 def main() -> int:
@@ -23,7 +23,7 @@ def main() -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     configure_logging(settings)
-    # JSON logs from our handler; the access log is service.observability's (with request ids).
+    # JSON logs from our handler; the access log is service.telemetry.observability's.
     server = {"host": settings.host, "port": settings.port, "log_config": None, "access_log": False}
     if settings.workers > 1:
         # Each worker process builds its own app from the same environment.

@@ -11,17 +11,17 @@ from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.answerers import make_answerer, pin_threads
-from service.batching import ChunkReader, NearestSearch, QueryEncoder
-from service.catalog import Catalog
-from service.citing import Citer
-from service.generation import GenerationClock
-from service.lexical import LexicalIndex
 from service.library import DocumentLibrary
-from service.qa import QAService
-from service.retrieval import Retriever
-from service.support import SupportJudge
-from service.texts import DocumentTexts
+from service.qa.answerers import make_answerer, pin_threads
+from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
+from service.qa.catalog import Catalog
+from service.qa.citing import Citer
+from service.qa.generation import GenerationClock
+from service.qa.lexical import LexicalIndex
+from service.qa.retrieval import Retriever
+from service.qa.service import QAService
+from service.qa.support import SupportJudge
+from service.qa.texts import DocumentTexts
 
 
 @dataclass

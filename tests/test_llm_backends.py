@@ -14,7 +14,7 @@ from citedqa.errors import ConfigError
 from citedqa.settings import Settings, load_settings
 from eval.inprocess import serve_app
 from service.app import create_app
-from service.citing import REFUSAL
+from service.qa.citing import REFUSAL
 from tests.conftest import free_port, make_settings
 from tests.fake_llm import FakeLLM, Sent
 from tests.test_api import check_citations

@@ -12,7 +12,7 @@ import pytest
 
 from citedqa.errors import ConfigError
 from citedqa.settings import Settings
-from service.answerers.llamacpp import LlamaCppLLM, default_gguf, llm_threads, pin_threads
+from service.qa.answerers.llamacpp import LlamaCppLLM, default_gguf, llm_threads, pin_threads
 from tests.conftest import make_settings
 from tests.test_api import check_citations
 from tests.test_llm_backends import QUESTION, served

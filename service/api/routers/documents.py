@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from service.components import LibraryDep
-from service.library import Upload
-from service.problems import responses
-from service.schemas import (
+from service.api.problems import responses
+from service.api.schemas import (
     DeleteResponse,
     DocumentDetail,
     DocumentList,
@@ -18,6 +16,8 @@ from service.schemas import (
     UploadResponse,
     UploadResult,
 )
+from service.components import LibraryDep
+from service.library import Upload
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 

@@ -1,6 +1,6 @@
 """Question to ranked evidence: vector and BM25 search fused, stale and duplicate hits out.
 
-Vector search (Chroma) and BM25 (service.lexical) each rank candidates; reciprocal rank
+Vector search (Chroma) and BM25 (service.qa.lexical) each rank candidates; reciprocal rank
 fusion merges the two lists. Every chunk keeps its cosine similarity to the question as
 `score`, so thresholds mean the same in every mode. Chunks of a document version being
 replaced are dropped, and a passage that a near-duplicate document repeats is kept once,
@@ -18,11 +18,11 @@ import numpy as np
 from citedqa.duplicates import MIN_ALIGNED, alignment
 from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
-from service.answerers.base import Evidence
-from service.batching import ChunkReader, NearestSearch, QueryEncoder
-from service.catalog import Catalog, DocState
-from service.lexical import LexicalIndex
-from service.timings import stage
+from service.qa.answerers.base import Evidence
+from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
+from service.qa.catalog import Catalog, DocState
+from service.qa.lexical import LexicalIndex
+from service.telemetry.timings import stage
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The LLM behind each `CITEDQA_LLM` value, and what its failures mean to a caller.
 
 `openai`: any OpenAI-compatible server (llama-index `OpenAILike`); `ollama`: an Ollama server
-(llama-index `Ollama`); `llamacpp`: a local GGUF file (service/answerers/llamacpp.py).
+(llama-index `Ollama`); `llamacpp`: a local GGUF file (service/qa/answerers/llamacpp.py).
 A backend that is unreachable, refuses or fails becomes `LLMUnavailableError` (503), one that
 is too slow `LLMTimeoutError` (504). Their messages name the backend and where it is (never
 credentials, never the backend's own error text, which may echo a request).
@@ -68,7 +68,7 @@ def make_backend(settings: Settings) -> Backend:
     if settings.llm == "ollama":
         return _ollama(settings)
     if settings.llm == "llamacpp":
-        from service.answerers.llamacpp import make_llamacpp
+        from service.qa.answerers.llamacpp import make_llamacpp
 
         llm = make_llamacpp(settings)
         return Backend(llm, "llamacpp", llm.metadata.model_name, llm.metadata.model_name, None)

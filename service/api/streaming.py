@@ -19,7 +19,7 @@ from starlette.requests import Request
 
 from citedqa.errors import CitedQAError
 from citedqa.models import Answer
-from service.schemas import Problem, QueryResponse
+from service.api.schemas import Problem, QueryResponse
 
 log = logging.getLogger("citedqa")
 _END = object()

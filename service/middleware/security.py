@@ -23,8 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.errors import CitedQAError, ForbiddenError, RateLimitedError, UnauthorizedError
 from citedqa.settings import Settings
-from service.problems import problem_of
-from service.ratelimit import RateLimiter, retry_after
+from service.api.problems import problem_of
+from service.middleware.ratelimit import RateLimiter, retry_after
 
 PUBLIC_PATHS = frozenset(
     {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from citedqa.memory import release_free_memory
 from citedqa.store import ManifestEntry, Store
-from service.generation import BackgroundJob, GenerationClock
+from service.qa.generation import BackgroundJob, GenerationClock
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from citedqa.settings import Settings
-from service.problems import MEDIA_TYPE
-from service.security import is_public, is_write
+from service.api.problems import MEDIA_TYPE
+from service.middleware.security import is_public, is_write
 
 SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer`"},

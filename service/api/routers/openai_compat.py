@@ -18,11 +18,8 @@ from fastapi.responses import StreamingResponse
 
 from citedqa.errors import InvalidInputError
 from citedqa.models import Answer
-from service.chat import condense, message_text
-from service.components import QADep, SettingsDep
-from service.problems import responses
-from service.qa import Ask
-from service.schemas.openai import (
+from service.api.problems import responses
+from service.api.schemas.openai import (
     MODEL_ID,
     ChatChoice,
     ChatRequest,
@@ -30,7 +27,10 @@ from service.schemas.openai import (
     ModelCard,
     ModelList,
 )
-from service.schemas.questions import CitationOut
+from service.api.schemas.questions import CitationOut
+from service.components import QADep, SettingsDep
+from service.qa.chat import condense, message_text
+from service.qa.service import Ask
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 _STARTED = int(time.time())

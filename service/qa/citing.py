@@ -7,9 +7,9 @@ from typing import Any
 
 from citedqa.models import Answer, Citation
 from citedqa.store import page_at
-from service.answerers.base import Draft, Quote
-from service.support import SupportJudge
-from service.texts import DocumentTexts
+from service.qa.answerers.base import Draft, Quote
+from service.qa.support import SupportJudge
+from service.qa.texts import DocumentTexts
 
 REFUSAL = "The documents do not contain an answer to this question."
 

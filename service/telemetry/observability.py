@@ -24,8 +24,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.models import Answer
-from service.logs import REQUEST_ID
-from service.timings import timed_request
+from service.telemetry.logs import REQUEST_ID
+from service.telemetry.timings import timed_request
 
 ACCESS_LOG = logging.getLogger("citedqa.access")
 REQUEST_ID_HEADER = "X-Request-ID"

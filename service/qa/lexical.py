@@ -22,7 +22,7 @@ from citedqa.memory import release_free_memory
 from citedqa.models import chunk_version
 from citedqa.store import Store
 from citedqa.terms import key_terms
-from service.generation import BackgroundJob, GenerationClock
+from service.qa.generation import BackgroundJob, GenerationClock
 
 
 class _DocFilter:

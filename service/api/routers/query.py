@@ -7,14 +7,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from citedqa.settings import Settings
+from service.api.problems import responses
+from service.api.schemas import (
+    ChunkOut,
+    QueryRequest,
+    QueryResponse,
+    RetrieveResponse,
+    StageTimings,
+)
+from service.api.streaming import answer_events
 from service.components import QADep, SettingsDep
-from service.observability import count_answer, counted
-from service.problems import responses
-from service.qa import Ask
-from service.retrieval import Filters
-from service.schemas import ChunkOut, QueryRequest, QueryResponse, RetrieveResponse, StageTimings
-from service.streaming import answer_events
-from service.timings import current as current_timings
+from service.qa.retrieval import Filters
+from service.qa.service import Ask
+from service.telemetry.observability import count_answer, counted
+from service.telemetry.timings import current as current_timings
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 

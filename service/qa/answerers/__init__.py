@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from citedqa.settings import Settings
-from service.answerers.base import Answerer, Claim, Draft, Evidence, Quote
-from service.answerers.extractive import ExtractiveAnswerer
-from service.answerers.llamacpp import pin_threads
-from service.support import SupportJudge
+from service.qa.answerers.base import Answerer, Claim, Draft, Evidence, Quote
+from service.qa.answerers.extractive import ExtractiveAnswerer
+from service.qa.answerers.llamacpp import pin_threads
+from service.qa.support import SupportJudge
 
 __all__ = [
     "Answerer",
@@ -25,9 +25,9 @@ def make_answerer(settings: Settings, judge: SupportJudge) -> Answerer:
     extractive = ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
     if settings.llm == "extractive":
         return extractive
-    from service.answerers.backends import make_backend
-    from service.answerers.fallback import FallbackAnswerer
-    from service.answerers.llm import LLMAnswerer
+    from service.qa.answerers.backends import make_backend
+    from service.qa.answerers.fallback import FallbackAnswerer
+    from service.qa.answerers.llm import LLMAnswerer
 
     llm = LLMAnswerer(make_backend(settings), judge, settings.min_evidence_score)
     return FallbackAnswerer(llm, extractive) if settings.llm_fallback_extractive else llm

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 
 from citedqa.errors import LLMUnavailableError
-from service.answerers.base import Answerer, Draft, Evidence, StreamingAnswerer
+from service.qa.answerers.base import Answerer, Draft, Evidence, StreamingAnswerer
 
 log = logging.getLogger("citedqa")
 

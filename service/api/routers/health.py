@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from citedqa.errors import CitedQAError
+from service.api.schemas import HealthResponse
 from service.components import ComponentsDep
-from service.schemas import HealthResponse
 
 router = APIRouter(tags=["health"])
 

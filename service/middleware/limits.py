@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.settings import Settings
-from service.problems import problem_of_http
+from service.api.problems import problem_of_http
 
 UPLOAD_PATH = "/v1/documents"
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from citedqa.errors import CitedQAError
-from service.schemas import Problem
+from service.api.schemas import Problem
 
 log = logging.getLogger("citedqa")
 MEDIA_TYPE = "application/problem+json"

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
-from service.answerers import prompt
-from service.answerers.backends import Backend
-from service.answerers.base import Claim, Draft, Evidence, Quote
-from service.support import SupportJudge
+from service.qa.answerers import prompt
+from service.qa.answerers.backends import Backend
+from service.qa.answerers.base import Claim, Draft, Evidence, Quote
+from service.qa.support import SupportJudge
 
 
 class LLMAnswerer:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
-from service.answerers import Answerer
-from service.answerers.base import Draft, Evidence, StreamingAnswerer
-from service.citing import Citer
-from service.retrieval import Filters, Retriever
-from service.timings import stage
+from service.qa.answerers import Answerer
+from service.qa.answerers.base import Draft, Evidence, StreamingAnswerer
+from service.qa.citing import Citer
+from service.qa.retrieval import Filters, Retriever
+from service.telemetry.timings import stage
 
 _SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
 

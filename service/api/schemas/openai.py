@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.schemas.questions import CitationOut
+from service.api.schemas.questions import CitationOut
 
 MODEL_ID = "citedqa"
 

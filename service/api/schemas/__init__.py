@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API (never storage objects)."""
 
-from service.schemas.common import HealthResponse, Problem
-from service.schemas.documents import (
+from service.api.schemas.common import HealthResponse, Problem
+from service.api.schemas.documents import (
     DeleteResponse,
     DocumentDetail,
     DocumentList,
@@ -9,7 +9,7 @@ from service.schemas.documents import (
     UploadResponse,
     UploadResult,
 )
-from service.schemas.questions import (
+from service.api.schemas.questions import (
     ChunkOut,
     CitationOut,
     QueryRequest,
