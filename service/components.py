@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
-from service.qa.answerers import make_answerer, pin_threads
+from service.qa.answerers import make_answerer
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.qa.catalog import Catalog
 from service.qa.citing import Citer
@@ -22,6 +23,21 @@ from service.qa.retrieval import Retriever
 from service.qa.service import QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
+
+
+def plan_threads(settings: Settings) -> Settings:
+    """Share the cores between llama.cpp and onnxruntime (the embedder) when both run here.
+
+    Both default to every core, and two thread pools spinning on the same cores made one call
+    about 60x slower: llama.cpp gets `CITEDQA_LLM_THREADS` (half the cores when 0), the
+    embedder `CITEDQA_THREADS` (the rest when 0).
+    """
+    if settings.llm != "llamacpp":
+        return settings
+    cores = os.cpu_count() or 1
+    llm_threads = settings.llm_threads or max(1, cores // 2)
+    threads = settings.threads or max(1, cores - llm_threads)
+    return settings.model_copy(update={"llm_threads": llm_threads, "threads": threads})
 
 
 @dataclass
@@ -40,7 +56,7 @@ class Components:
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
-        settings = pin_threads(settings)
+        settings = plan_threads(settings)
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
         texts = DocumentTexts(store)

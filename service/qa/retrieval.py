@@ -18,9 +18,9 @@ import numpy as np
 from citedqa.duplicates import MIN_ALIGNED, alignment
 from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
-from service.qa.answerers.base import Evidence
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.qa.catalog import Catalog, DocState
+from service.qa.evidence import Evidence
 from service.qa.lexical import LexicalIndex
 from service.telemetry.timings import stage
 

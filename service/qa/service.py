@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
-from service.qa.answerers import Answerer
-from service.qa.answerers.base import Draft, Evidence, StreamingAnswerer
+from service.qa.answerers.base import Answerer, StreamingAnswerer
 from service.qa.citing import Citer
+from service.qa.evidence import Draft, Evidence
 from service.qa.retrieval import Filters, Retriever
 from service.telemetry.timings import stage
 

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from citedqa.settings import Settings
-from service.qa.answerers.base import Answerer, Claim, Draft, Evidence, Quote
+from service.qa.answerers.base import Answerer
 from service.qa.answerers.extractive import ExtractiveAnswerer
-from service.qa.answerers.llamacpp import pin_threads
 from service.qa.support import SupportJudge
 
-__all__ = [
-    "Answerer",
-    "Claim",
-    "Draft",
-    "Evidence",
-    "ExtractiveAnswerer",
-    "Quote",
-    "make_answerer",
-    "pin_threads",
-]
+__all__ = ["Answerer", "ExtractiveAnswerer", "make_answerer"]
 
 
 def make_answerer(settings: Settings, judge: SupportJudge) -> Answerer:

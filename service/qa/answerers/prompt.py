@@ -13,7 +13,7 @@ import re
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from citedqa.sentences import sentence_spans
-from service.qa.answerers.base import Evidence
+from service.qa.evidence import Evidence
 
 NO_ANSWER = "NO_ANSWER"
 
