@@ -13,9 +13,10 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
-from service.qa.answerers import make_answerer
+from service.qa.answerers import make_answerer, make_backend
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.qa.catalog import Catalog
+from service.qa.chat import Condenser
 from service.qa.citing import Citer
 from service.qa.generation import GenerationClock
 from service.qa.lexical import LexicalIndex
@@ -49,6 +50,7 @@ class Components:
     store: Store
     texts: DocumentTexts
     qa: QAService
+    condenser: Condenser
     library: DocumentLibrary
     encoder: QueryEncoder
     search: NearestSearch
@@ -72,7 +74,9 @@ class Components:
             encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
         )
         judge = SupportJudge(embedder, settings.min_support_score)
-        qa = QAService(retriever, make_answerer(settings, judge), Citer(texts, judge))
+        backend = make_backend(settings)
+        qa = QAService(retriever, make_answerer(settings, judge, backend), Citer(texts, judge))
+        condenser = Condenser(backend, settings.llm_fallback_extractive)
 
         def changed(doc_ids: list[str]) -> None:
             """After this process's own writes: every read-side cache catches up at once."""
@@ -85,7 +89,9 @@ class Components:
         library = DocumentLibrary(
             store, lambda: make_indexer(settings, embedder, store), settings, changed
         )
-        return cls(settings, embedder, store, texts, qa, library, encoder, search, reader)
+        return cls(
+            settings, embedder, store, texts, qa, condenser, library, encoder, search, reader
+        )
 
     def close(self) -> None:
         """Stop background threads (the app is shutting down)."""
@@ -102,6 +108,10 @@ def _qa(request: Request) -> QAService:
     return _components(request).qa
 
 
+def _condenser(request: Request) -> Condenser:
+    return _components(request).condenser
+
+
 def _store(request: Request) -> Store:
     return _components(request).store
 
@@ -116,6 +126,7 @@ def _settings(request: Request) -> Settings:
 
 ComponentsDep = Annotated[Components, Depends(_components)]
 QADep = Annotated[QAService, Depends(_qa)]
+CondenserDep = Annotated[Condenser, Depends(_condenser)]
 StoreDep = Annotated[Store, Depends(_store)]
 LibraryDep = Annotated[DocumentLibrary, Depends(_library)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

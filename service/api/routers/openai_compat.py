@@ -28,8 +28,8 @@ from service.api.schemas.openai import (
     ModelList,
 )
 from service.api.schemas.questions import CitationOut
-from service.components import QADep, SettingsDep
-from service.qa.chat import condense, message_text
+from service.components import CondenserDep, QADep, SettingsDep
+from service.qa.chat import message_text
 from service.qa.service import Ask
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -48,14 +48,13 @@ def list_models() -> ModelList:
     responses={**responses(422, 503, 504), 200: {"content": {"text/event-stream": {}}}},
 )
 async def chat_completions(
-    body: ChatRequest, qa: QADep, settings: SettingsDep
+    body: ChatRequest, qa: QADep, condenser: CondenserDep, settings: SettingsDep
 ) -> ChatResponse | StreamingResponse:
     """Answer the conversation's last user question from the documents, with citations."""
     turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
         raise InvalidInputError("the last message must be a non-empty user message")
-    llm = getattr(qa.answerer, "llm", None)
-    question = await run_in_threadpool(condense, turns, llm)
+    question = await run_in_threadpool(condenser.condense, turns)
     ask = Ask(question=question[:2000], top_k=settings.top_k, mode=settings.retrieval)
     answer = await run_in_threadpool(qa.answer, ask)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from citedqa.settings import Settings
 from service.qa.answerers.base import Answerer
 from service.qa.answerers.extractive import ExtractiveAnswerer
 from service.qa.support import SupportJudge
 
-__all__ = ["Answerer", "ExtractiveAnswerer", "make_answerer"]
+if TYPE_CHECKING:
+    from service.qa.answerers.backends import Backend
+
+__all__ = ["Answerer", "ExtractiveAnswerer", "make_answerer", "make_backend"]
 
 
-def make_answerer(settings: Settings, judge: SupportJudge) -> Answerer:
-    """The backend named by `settings.llm`; `judge` picks an LLM answer's quotes."""
-    extractive = ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
+def make_backend(settings: Settings) -> Backend | None:
+    """The LLM backend named by `settings.llm`; None for the offline answerer."""
     if settings.llm == "extractive":
+        return None
+    from service.qa.answerers import backends  # the LLM clients: imported only when used
+
+    return backends.make_backend(settings)
+
+
+def make_answerer(settings: Settings, judge: SupportJudge, backend: Backend | None) -> Answerer:
+    """The answerer over `backend` (extractive without one); `judge` picks an LLM's quotes."""
+    extractive = ExtractiveAnswerer(settings.min_evidence_score, settings.min_sentence_score)
+    if backend is None:
         return extractive
-    from service.qa.answerers.backends import make_backend
     from service.qa.answerers.fallback import FallbackAnswerer
     from service.qa.answerers.llm import LLMAnswerer
 
-    llm = LLMAnswerer(make_backend(settings), judge, settings.min_evidence_score)
+    llm = LLMAnswerer(backend, judge, settings.min_evidence_score)
     return FallbackAnswerer(llm, extractive) if settings.llm_fallback_extractive else llm
