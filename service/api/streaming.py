@@ -13,7 +13,7 @@ import gc
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator
 
 from starlette.requests import Request
 
@@ -30,27 +30,31 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _produce(items: Iterator[str | Answer], stop: threading.Event, hand: object) -> None:
+def _produce(
+    items: Generator[str | Answer, None, None],
+    stop: threading.Event,
+    hand: Callable[[object], None],
+) -> None:
     """Drive `items` in this thread, handing each item (or the failure) to the loop."""
     try:
         for item in items:
             if stop.is_set():
                 break
-            hand(item)  # type: ignore[operator]
+            hand(item)
     except Exception as exc:  # delivered to the client as an `error` event
-        hand(exc)  # type: ignore[operator]
+        hand(exc)
     finally:
-        close = getattr(items, "close", None)
-        if close is not None:
-            close()
+        items.close()
         if stop.is_set():
             # llama-index's stream wrappers sit in a reference cycle, so the HTTP response
             # from the LLM is only closed when the cycle is collected: collect it now.
             gc.collect()
-        hand(_END)  # type: ignore[operator]
+        hand(_END)
 
 
-async def answer_events(request: Request, items: Iterator[str | Answer]) -> AsyncIterator[str]:
+async def answer_events(
+    request: Request, items: Generator[str | Answer, None, None]
+) -> AsyncIterator[str]:
     """Frames for a streamed answer; generation stops once the client is gone."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[object] = asyncio.Queue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from citedqa.models import Answer, RetrievedChunk
@@ -43,7 +43,7 @@ class QAService:
         with stage("retrieve"):
             return self.retriever.retrieve(ask.question, ask.top_k, ask.mode, ask.filters)
 
-    def stream(self, ask: Ask) -> Iterator[str | Answer]:
+    def stream(self, ask: Ask) -> Generator[str | Answer, None, None]:
         """Answer text as it is produced, then the verified Answer (which replaces it)."""
         evidence = self._evidence(ask)
         if isinstance(self.answerer, StreamingAnswerer):

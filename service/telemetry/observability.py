@@ -12,7 +12,7 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -76,7 +76,9 @@ def count_answer(request: Request, answer: Answer) -> None:
         metrics.answers.labels("refused" if answer.refused else "answered").inc()
 
 
-def counted(request: Request, items: Iterator[str | Answer]) -> Iterator[str | Answer]:
+def counted(
+    request: Request, items: Generator[str | Answer, None, None]
+) -> Generator[str | Answer, None, None]:
     """A streamed answer, counting its final Answer; closing it closes `items` at once.
 
     The stream is driven from a thread of its own, which would start with empty context
@@ -84,16 +86,14 @@ def counted(request: Request, items: Iterator[str | Answer]) -> Iterator[str | A
     """
     context = contextvars.copy_context()
 
-    def steps() -> Iterator[str | Answer]:
+    def steps() -> Generator[str | Answer, None, None]:
         try:
             while (item := context.run(next, items, None)) is not None:
                 if isinstance(item, Answer):
                     count_answer(request, item)
                 yield item
         finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                context.run(close)  # stops generation when the client has gone
+            context.run(items.close)  # stops generation when the client has gone
 
     return steps()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+import ollama
 import openai
 from llama_index.core.llms import LLM
 
@@ -41,13 +42,21 @@ class Backend:
         what = f"the {self.name} LLM ({self.model} at {self.where})"
         if _is_timeout(exc):
             return LLMTimeoutError(f"{what} did not answer within {self.timeout:g}s")
-        status = getattr(exc, "status_code", None)
-        if isinstance(status, int):
+        if (status := _status(exc)) is not None:
             return LLMUnavailableError(f"{what} answered HTTP {status}")
         if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
             return LLMUnavailableError(f"{what} cannot be reached")
         log.error("%s failed: %s", what, type(exc).__name__)
         return LLMUnavailableError(f"{what} failed ({type(exc).__name__})")
+
+
+def _status(exc: Exception) -> int | None:
+    """The HTTP status a backend's client reported an error response with, if it did."""
+    if isinstance(exc, openai.APIStatusError | ollama.ResponseError):
+        return exc.status_code
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code
+    return None
 
 
 def _is_timeout(exc: Exception) -> bool:
