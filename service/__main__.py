@@ -24,12 +24,17 @@ def main() -> int:
         return 2
     configure_logging(settings)
     # JSON logs from our handler; the access log is service.telemetry.observability's.
-    server = {"host": settings.host, "port": settings.port, "log_config": None, "access_log": False}
-    if settings.workers > 1:
-        # Each worker process builds its own app from the same environment.
-        uvicorn.run("service.app:app_from_env", factory=True, workers=settings.workers, **server)
-    else:
-        uvicorn.run(create_app(settings), **server)
+    # Each worker process builds its own app from the same environment.
+    app = "service.app:app_from_env" if settings.workers > 1 else create_app(settings)
+    uvicorn.run(
+        app,
+        factory=isinstance(app, str),
+        workers=settings.workers if isinstance(app, str) else None,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 

@@ -47,7 +47,7 @@ def problem_of_http(exc: StarletteHTTPException) -> JSONResponse:
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
-    return problem(exc.status_code, title, str(exc.detail), exc.headers)
+    return problem(exc.status_code, title, str(exc.detail), dict(exc.headers or {}))
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:

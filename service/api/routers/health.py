@@ -21,6 +21,8 @@ def health(components: ComponentsDep) -> HealthResponse | JSONResponse:
         embedder_state = embedder.model_name
     except Exception as exc:  # any failure of the model means not ready
         embedder_state = f"down: {exc}"
+    chunks: int | None
+    documents: int | None
     try:
         chunks = components.store.count_chunks()
         documents = components.store.count_documents()
