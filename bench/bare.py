@@ -80,7 +80,7 @@ def write_synthetic(
     return {"chunks": count, "seconds": time.perf_counter() - started}
 
 
-def _pages(data_dir: str, collection: str) -> Iterator[dict[str, Any]]:
+def _pages(data_dir: str, collection: str) -> Iterator[Any]:
     settings = Settings(data_dir=Path(data_dir), collection=collection)
     source = chromadb.PersistentClient(
         path=str(settings.chroma_path), settings=ChromaSettings(anonymized_telemetry=False)

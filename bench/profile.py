@@ -24,14 +24,14 @@ TEXTS = "document text reads for citations (DocumentTexts.get)"
 PROFILE_STAGES = {
     "embed question": "citedqa.embedder:Embedder.encode",
     "vector search": "citedqa.store:Store.nearest",
-    "bm25 search": "service.lexical:LexicalIndex.search",
+    "bm25 search": "service.qa.lexical:LexicalIndex.search",
     "fetch the kept chunks (chroma get)": "citedqa.store:Store.get_chunks",
-    "retrieve (all of retrieval)": "service.retrieval:Retriever.retrieve",
-    "answer (extractive draft)": "service.answerers.extractive:ExtractiveAnswerer.draft",
-    "cite (verify + support)": "service.citing:Citer.finalize",
-    STATES: "service.catalog:Catalog.states",
+    "retrieve (all of retrieval)": "service.qa.retrieval:Retriever.retrieve",
+    "answer (extractive draft)": "service.qa.answerers.extractive:ExtractiveAnswerer.draft",
+    "cite (verify + support)": "service.qa.citing:Citer.finalize",
+    STATES: "service.qa.catalog:Catalog.states",
     STATE_MISSES: "citedqa.store:Store.manifest",
-    TEXTS: "service.texts:DocumentTexts.get",
+    TEXTS: "service.qa.texts:DocumentTexts.get",
 }
 WARMUP = 5
 

@@ -33,7 +33,7 @@ def question_pool(seed_text: SeedText, count: int, seed: int = 0) -> list[str]:
         raise ValueError(f"only {total // 2} distinct questions can be drawn from these seeds")
     rng = random.Random(seed)
     seen: set[int] = set()
-    out = []
+    out: list[str] = []
     while len(out) < count:
         index = rng.randrange(total)
         if index in seen:

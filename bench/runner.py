@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -109,7 +110,7 @@ def _build(run: Run, work: Path, layouts: dict[int, Layout]) -> None:
     real = sorted(s for s in cfg.sizes if cfg.is_real(s))
     for size in real:
         got = run.step(
-            f"ingest {size:,} chunks", lambda s=size: building.ingest(cfg, layouts[s], work)
+            f"ingest {size:,} chunks", partial(building.ingest, cfg, layouts[size], work)
         )
         r["builds"][str(size)] = got
         if r["ingest"] is None:
@@ -133,8 +134,15 @@ def _measure(run: Run, work: Path, layouts: dict[int, Layout], questions: Questi
     for size in sorted(s for s in cfg.sizes if s != main):
         got = run.step(
             f"citedqa at {size:,} chunks, c=1",
-            lambda s=size: measuring.measure_size(
-                cfg, layouts[s], work, questions, (1,), cfg.scaling_seconds, main=False
+            partial(
+                measuring.measure_size,
+                cfg,
+                layouts[size],
+                work,
+                questions,
+                (1,),
+                cfg.scaling_seconds,
+                main=False,
             ),
         )
         r["scaling"][str(size)] = got and got["citedqa"]

@@ -80,7 +80,7 @@ def write_synthetic(
     chunker = make_chunker(settings, embedder)
     store = open_store(settings, embedder)
     batched = [BatchedCollection(store._chunks), BatchedCollection(store._docs)]
-    store._chunks, store._docs = batched  # type: ignore[assignment]
+    store._chunks, store._docs = batched
     documents = chunks = 0
     write_seconds = 0.0
     batches = synthetic_batches(load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed)
@@ -93,8 +93,8 @@ def write_synthetic(
         documents += 1
         chunks += len(batch.chunks)
     t = time.perf_counter()
-    for collection in batched:
-        collection.flush()
+    for buffered in batched:
+        buffered.flush()
     write_seconds += time.perf_counter() - t
     return {
         "chunks": chunks,
@@ -130,7 +130,7 @@ def fingerprint(seeds_dir: str, seed: int) -> dict[str, Any]:
         chunker = make_chunker(settings, embedder)
         store = open_store(settings, embedder)
         captured = [BatchedCollection(store._chunks, 10**9), BatchedCollection(store._docs, 10**9)]
-        store._chunks, store._docs = captured  # type: ignore[assignment]
+        store._chunks, store._docs = captured
         seeds = load_seed_text(Path(seeds_dir))
         batch = next(iter(synthetic_batches(seeds, embedder, chunker, 40, seed)))
         store.write_chunks(batch.doc, batch.chunks, batch.vectors, batch.sentence_vectors)

@@ -81,46 +81,7 @@ def targets(r: Results) -> list[Target]:
     ]
     for m in r["http"]["citedqa"]:
         label = f"{m} (the default)" if m == default else m
-        out += [
-            Target(
-                f"p50 at {size:,} chunks, c=1, {label}",
-                50.0,
-                True,
-                " ms",
-                lambda r, m=m: _http(r, m, 1)["p50_ms"],
-            ),
-            Target(
-                f"p95 at {size:,} chunks, c=1, {label}",
-                150.0,
-                True,
-                " ms",
-                lambda r, m=m: _http(r, m, 1)["p95_ms"],
-            ),
-            Target(
-                f"req/s at c=8, {label} ÷ bare llama-index",
-                1.5,
-                False,
-                "×",
-                lambda r, m=m: _http(r, m, 8)["throughput"] / r["http"]["bare"]["8"]["throughput"],
-            ),
-            Target(
-                f"req/s at c=8, {label} ÷ encoder alone",
-                0.90,
-                False,
-                "×",
-                lambda r, m=m: (
-                    _http(r, m, 8)["throughput"]
-                    / r["http"]["encoder"]["per request"]["8"]["throughput"]
-                ),
-            ),
-            Target(
-                f"event-loop probe p99 while {label} queries run at c=8",
-                50.0,
-                True,
-                " ms",
-                lambda r, m=m: r["http"]["citedqa"][m]["8"]["probe"]["p99_ms"],
-            ),
-        ]
+        out += _mode_targets(size, m, label)
     out += [
         Target(
             f"peak RSS of the service at {size:,} chunks, after all runs",
@@ -152,3 +113,47 @@ def targets(r: Results) -> list[Target]:
 def check_all(results: Results) -> list[dict[str, Any]]:
     """Every target's verdict."""
     return [t.check(results) for t in targets(results)]
+
+
+def _mode_targets(size: int, m: str, label: str) -> list[Target]:
+    """The latency and throughput targets of one retrieval mode."""
+    return [
+        Target(
+            f"p50 at {size:,} chunks, c=1, {label}",
+            50.0,
+            True,
+            " ms",
+            lambda r: _http(r, m, 1)["p50_ms"],
+        ),
+        Target(
+            f"p95 at {size:,} chunks, c=1, {label}",
+            150.0,
+            True,
+            " ms",
+            lambda r: _http(r, m, 1)["p95_ms"],
+        ),
+        Target(
+            f"req/s at c=8, {label} ÷ bare llama-index",
+            1.5,
+            False,
+            "×",
+            lambda r: _http(r, m, 8)["throughput"] / r["http"]["bare"]["8"]["throughput"],
+        ),
+        Target(
+            f"req/s at c=8, {label} ÷ encoder alone",
+            0.90,
+            False,
+            "×",
+            lambda r: (
+                _http(r, m, 8)["throughput"]
+                / r["http"]["encoder"]["per request"]["8"]["throughput"]
+            ),
+        ),
+        Target(
+            f"event-loop probe p99 while {label} queries run at c=8",
+            50.0,
+            True,
+            " ms",
+            lambda r: r["http"]["citedqa"][m]["8"]["probe"]["p99_ms"],
+        ),
+    ]

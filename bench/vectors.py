@@ -21,7 +21,7 @@ NOISE = 0.6  # length of the random step relative to the unit vector: cosine ≈
 
 def unit(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1."""
-    return vectors / np.clip(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12, None)
+    return vectors / np.clip(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12, None)  # type: ignore[no-any-return]
 
 
 class SyntheticVectors:

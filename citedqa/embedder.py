@@ -45,7 +45,7 @@ def _load_tokenizers(path: Path) -> tuple[Tokenizer, Tokenizer]:
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.clip(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12, None)
+    return vectors / np.clip(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12, None)  # type: ignore[no-any-return]
 
 
 def _pool_spans(
@@ -146,13 +146,13 @@ class Embedder(BaseEmbedding):
 
     # llama-index BaseEmbedding interface
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self.encode([query])[0].tolist()
+        return self.encode([query])[0].tolist()  # type: ignore[no-any-return]
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        return self.encode([text])[0].tolist()  # type: ignore[no-any-return]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(texts).tolist()
+        return self.encode(texts).tolist()  # type: ignore[no-any-return]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

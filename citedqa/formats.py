@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from citedqa.errors import InvalidInputError, UnsupportedTypeError
 
@@ -67,14 +69,15 @@ def _markdown(text: str) -> Extracted:
 def _html(raw: bytes) -> Extracted:
     """Main text and metadata by trafilatura (boilerplate, menus and comments left out)."""
     import trafilatura
+    from trafilatura.settings import Document
 
     html = decode_text(raw)
     doc = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, with_metadata=True, favor_precision=True
     )
-    text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if not isinstance(doc, Document) or not doc.text or not doc.text.strip():
         raise InvalidInputError("no article text found in the HTML page")
+    text = doc.text
     metadata = {
         key: str(value)
         for key, value in (
@@ -99,7 +102,7 @@ def _pdf(raw: bytes) -> Extracted:
             (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
             for page in reader.pages
         ]
-        info = reader.metadata or {}
+        info: Mapping[str, Any] = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInputError(f"unreadable PDF ({exc})") from None
     metadata = {

@@ -4,7 +4,7 @@ The order makes a replace safe without transactions: new chunks are written firs
 ids differ from the old version's), then the manifest switches to them, then whatever
 else is stored for the document is deleted. A run killed at any point leaves either the
 old or the new version active, and the next run converges to exactly the new chunk set.
-Readers only use chunks whose document hash is the manifest's (see service.texts).
+Readers only use chunks whose document hash is the manifest's (see service.qa.texts).
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         0.50, ge=0.0, le=1.0, description="Below this a quote does not support its sentence."
     )
 
-    # LLM answer backends (`llm` other than "extractive"); see service/answerers/.
+    # LLM answer backends (`llm` other than "extractive"); see service/qa/answerers/.
     llm_base_url: str | None = Field(
         None, description="openai: the server's /v1 URL (required); ollama: default :11434."
     )
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         False, description="Answer extractively when the LLM is unreachable or times out."
     )
 
-    # Deployment: access, limits, logs (see service/security.py, limits.py, observability.py).
+    # Deployment: access, limits, logs (see service/middleware/, service/telemetry/).
     api_key: SecretStr | None = Field(
         None, description="When set, every API route needs it (Bearer or X-API-Key)."
     )

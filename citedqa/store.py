@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,7 +124,7 @@ class Store:
         """Manifest entries by doc_id (all of them when `doc_ids` is None)."""
         if doc_ids is not None:
             with _store_errors("read the manifest"):
-                pages = [self._docs.get(ids=list(doc_ids), include=["metadatas"])]
+                pages: Iterable[Any] = [self._docs.get(ids=list(doc_ids), include=["metadatas"])]
         else:
             pages = _pages(self._docs, ["metadatas"], "read the manifest")
         return {
@@ -228,7 +228,7 @@ class Store:
                     ids=[c.chunk_id for c in chunks[lo:hi]],
                     embeddings=vectors[lo:hi],
                     documents=[c.text for c in chunks[lo:hi]],
-                    metadatas=metadatas[lo:hi],  # type: ignore[arg-type]
+                    metadatas=metadatas[lo:hi],
                 )
 
     def stored_chunk_ids(self, doc_id: str | None = None) -> set[str]:
@@ -269,12 +269,12 @@ class Store:
     def count_documents(self) -> int:
         """Number of documents in the manifest."""
         with _store_errors("count documents"):
-            return self._docs.count()
+            return int(self._docs.count())
 
     def count_chunks(self) -> int:
         """Number of chunk vectors stored."""
         with _store_errors("count chunks"):
-            return self._chunks.count()
+            return int(self._chunks.count())
 
     def nearest(
         self, vectors: np.ndarray, k: int, where: dict[str, Any] | None = None
@@ -388,7 +388,7 @@ def _unpack(packed: str, count: int) -> np.ndarray | None:
         return None
     raw = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float32)
     vectors = raw.reshape(count, -1)
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)  # type: ignore[no-any-return]
 
 
 def _pairs(flat: Sequence[int]) -> tuple[tuple[int, int], ...]:

@@ -59,10 +59,11 @@ def estimates(
     if not scores:
         return {m: Estimate(v, n=0) for m, v in values.items()}
     reps = _replicates(scores, latencies_ms, _draws(len(scores), seed))
-    return {
-        m: Estimate(v, *(_interval(reps[m]) or (None, None)), n=counts[m])
-        for m, v in values.items()
-    }
+    estimates = {}
+    for m, v in values.items():
+        low, high = _interval(reps[m]) or (None, None)
+        estimates[m] = Estimate(v, low, high, n=counts[m])
+    return estimates
 
 
 def paired_intervals(

@@ -98,7 +98,9 @@ def load_previous(path: Path) -> PreviousRun:
         raw = json.loads(path.read_text(encoding="utf-8"))
         overall = {m: Estimate.from_json(v) for m, v in raw["overall"].items()}
         questions = raw.get("questions", [])
-        scores = {q["id"]: _ratios(q["scores"]) for q in questions if "scores" in q}
+        scores: dict[str, Scores] = {
+            q["id"]: _ratios(q["scores"]) for q in questions if "scores" in q
+        }
         latencies = {q["id"]: q.get("latency_ms") for q in questions}
     except FileNotFoundError:
         raise UsageError(f"report to compare with not found: {path}") from None

@@ -68,8 +68,8 @@ def observe(client: ServiceClient, question: Question, top_k: int) -> Observatio
         retrieved = client.retrieve(question.question, RETRIEVAL_DEPTH)
     except RequestFailed as exc:
         errors.append(str(exc))
-    for error in errors:
-        log.warning("question %s: %s", question.id, error)
+    for failure in errors:
+        log.warning("question %s: %s", question.id, failure)
     error = "; ".join(errors) or None
     if query is None:
         return Observation(retrieved_doc_ids=retrieved, error=error)

@@ -11,7 +11,7 @@ from citedqa.errors import CitedQAError
 from citedqa.memory import limit_malloc_arenas
 from citedqa.settings import load_settings
 from service.app import create_app
-from service.logs import configure_logging
+from service.telemetry.logs import configure_logging
 
 
 def main() -> int:
@@ -23,13 +23,18 @@ def main() -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     configure_logging(settings)
-    # JSON logs from our handler; the access log is service.observability's (with request ids).
-    server = {"host": settings.host, "port": settings.port, "log_config": None, "access_log": False}
-    if settings.workers > 1:
-        # Each worker process builds its own app from the same environment.
-        uvicorn.run("service.app:app_from_env", factory=True, workers=settings.workers, **server)
-    else:
-        uvicorn.run(create_app(settings), **server)
+    # JSON logs from our handler; the access log is service.telemetry.observability's.
+    # Each worker process builds its own app from the same environment.
+    app = "service.app:app_from_env" if settings.workers > 1 else create_app(settings)
+    uvicorn.run(
+        app,
+        factory=isinstance(app, str),
+        workers=settings.workers if isinstance(app, str) else None,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 

@@ -8,14 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from citedqa.settings import Settings
-from service import problems
-from service.apidocs import document_deployment
+from service.api import problems
+from service.api.apidocs import document_deployment
+from service.api.routers import documents, health, openai_compat, query
 from service.components import Components
-from service.limits import BodyLimit
-from service.logs import configure_logging
-from service.observability import RequestContext, install_metrics
-from service.routers import documents, health, openai_compat, query
-from service.security import install_security
+from service.middleware.limits import BodyLimit
+from service.middleware.security import install_security
+from service.telemetry.logs import configure_logging
+from service.telemetry.observability import RequestContext, install_metrics
 from service.web import page
 
 

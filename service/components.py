@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -11,19 +12,35 @@ from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.answerers import make_answerer, pin_threads
-from service.answerers.language import Linguist
-from service.answerers.synonyms import WordMatcher
-from service.batching import ChunkReader, NearestSearch, QueryEncoder
-from service.catalog import Catalog
-from service.citing import Citer
-from service.generation import GenerationClock
-from service.lexical import LexicalIndex
 from service.library import DocumentLibrary
-from service.qa import QAService
-from service.retrieval import Retriever
-from service.support import SupportJudge
-from service.texts import DocumentTexts
+from service.qa.answerers import make_answerer, make_backend
+from service.qa.answerers.language import Linguist
+from service.qa.answerers.synonyms import WordMatcher
+from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
+from service.qa.catalog import Catalog
+from service.qa.chat import Condenser
+from service.qa.citing import Citer
+from service.qa.generation import GenerationClock
+from service.qa.lexical import LexicalIndex
+from service.qa.retrieval import Retriever
+from service.qa.service import QAService
+from service.qa.support import SupportJudge
+from service.qa.texts import DocumentTexts
+
+
+def plan_threads(settings: Settings) -> Settings:
+    """Share the cores between llama.cpp and onnxruntime (the embedder) when both run here.
+
+    Both default to every core, and two thread pools spinning on the same cores made one call
+    about 60x slower: llama.cpp gets `CITEDQA_LLM_THREADS` (half the cores when 0), the
+    embedder `CITEDQA_THREADS` (the rest when 0).
+    """
+    if settings.llm != "llamacpp":
+        return settings
+    cores = os.cpu_count() or 1
+    llm_threads = settings.llm_threads or max(1, cores // 2)
+    threads = settings.threads or max(1, cores - llm_threads)
+    return settings.model_copy(update={"llm_threads": llm_threads, "threads": threads})
 
 
 @dataclass
@@ -35,6 +52,7 @@ class Components:
     store: Store
     texts: DocumentTexts
     qa: QAService
+    condenser: Condenser
     library: DocumentLibrary
     encoder: QueryEncoder
     search: NearestSearch
@@ -42,7 +60,7 @@ class Components:
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
-        settings = pin_threads(settings)
+        settings = plan_threads(settings)
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
         texts = DocumentTexts(store)
@@ -58,10 +76,12 @@ class Components:
             encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
         )
         judge = SupportJudge(embedder, settings.min_support_score)
+        backend = make_backend(settings)
         linguist = Linguist()
         linguist.warm_up()
-        answerer = make_answerer(settings, judge, linguist, WordMatcher(embedder))
+        answerer = make_answerer(settings, judge, backend, linguist, WordMatcher(embedder))
         qa = QAService(retriever, answerer, Citer(texts, judge))
+        condenser = Condenser(backend, settings.llm_fallback_extractive)
 
         def changed(doc_ids: list[str]) -> None:
             """After this process's own writes: every read-side cache catches up at once."""
@@ -74,7 +94,9 @@ class Components:
         library = DocumentLibrary(
             store, lambda: make_indexer(settings, embedder, store), settings, changed
         )
-        return cls(settings, embedder, store, texts, qa, library, encoder, search, reader)
+        return cls(
+            settings, embedder, store, texts, qa, condenser, library, encoder, search, reader
+        )
 
     def close(self) -> None:
         """Stop background threads (the app is shutting down)."""
@@ -91,6 +113,10 @@ def _qa(request: Request) -> QAService:
     return _components(request).qa
 
 
+def _condenser(request: Request) -> Condenser:
+    return _components(request).condenser
+
+
 def _store(request: Request) -> Store:
     return _components(request).store
 
@@ -105,6 +131,7 @@ def _settings(request: Request) -> Settings:
 
 ComponentsDep = Annotated[Components, Depends(_components)]
 QADep = Annotated[QAService, Depends(_qa)]
+CondenserDep = Annotated[Condenser, Depends(_condenser)]
 StoreDep = Annotated[Store, Depends(_store)]
 LibraryDep = Annotated[DocumentLibrary, Depends(_library)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ class DocumentLibrary:
         """A document's manifest entry and canonical text."""
         return self._store.document(doc_id)
 
-    def upload(self, files: list[Upload]) -> list[DocOutcome]:
+    def upload(self, files: builtins.list[Upload]) -> builtins.list[DocOutcome]:
         """Validate every file first (all or nothing), then index them."""
         if not files:
             raise InvalidInputError("no files in the upload (send multipart field 'files')")

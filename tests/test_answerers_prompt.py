@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from citedqa.models import RetrievedChunk
-from service.answerers.base import Evidence
-from service.answerers.prompt import NO_ANSWER, SYSTEM, messages, parse
+from service.qa.answerers.prompt import NO_ANSWER, SYSTEM, messages, parse
+from service.qa.evidence import Evidence
 
 
 def _chunk(text: str, n: int = 0) -> RetrievedChunk:

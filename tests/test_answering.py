@@ -6,13 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from service.answerers.answer_types import answer_spans
-from service.answerers.clauses import segments, shortest_window
-from service.answerers.extractive import question_parts
-from service.answerers.language import Linguist
-from service.answerers.question_frame import frame
-from service.citing import without_markers
-from service.support import verbatim
+from service.qa.answerers.answer_types import answer_spans
+from service.qa.answerers.clauses import segments, shortest_window
+from service.qa.answerers.extractive import question_parts
+from service.qa.answerers.language import Linguist
+from service.qa.answerers.question_frame import frame
+from service.qa.citing import without_markers
+from service.qa.support import verbatim
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,11 @@ def test_question_parts_split_two_questions_and_keep_the_lead_in() -> None:
 @pytest.mark.parametrize(
     ("question", "kind", "required"),
     [
-        # Names given, no noun: the verb is the passage's to hold ("met" or "meeting").
-        ("Where did Putin and Kim meet?", "place", set()),
+        # No noun: the verb is what the sentence must hold ("met", "meeting").
+        ("Where did Putin and Kim meet?", "place", {"meet"}),
+        ("Which edition of the conference did he address?", "quantity", {"confer"}),
+        # The class and its modifier are answered by a name; the verb is what remains.
+        ("Which foreign leader did Putin host at the cosmodrome?", "person", {"host"}),
         ("What is the population of North Korea?", "quantity", {"popul"}),
         ("Who is Russia's ambassador to North Korea?", "person", {"ambassador"}),
         ("What is Putin's favourite food?", "any", {"food", "favourit"}),
@@ -81,6 +84,8 @@ def test_frame_reads_the_kind_and_the_focus(
         ("What floor is the canteen on?", "The canteen is on the fourth floor.", "fourth floor"),
         ("How many missiles were fired?", "North Korea fired two missiles.", "two"),
         ("Who met Putin?", "Kim Jong Un met Putin in Russia.", "Kim Jong Un"),
+        ("Which edition of the forum did he address?", "He addressed the 11th forum.", "11th"),
+        ("How long did the trip take?", "The trip took almost two days by train.", "two days"),
     ],
 )
 def test_answer_spans_find_an_answer_of_the_asked_kind(
@@ -89,6 +94,22 @@ def test_answer_spans_find_an_answer_of_the_asked_kind(
     asked = frame(linguist.parse(question))
     spans = answer_spans(sentence, linguist.entities([sentence])[0], asked)
     assert spans is not None and any(answer in sentence[s:e] for s, e in spans)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # The same person, by a longer name: not someone else.
+        ("Who replaced Shoigu as minister?", "Minister Sergey Shoigu visited North Korea."),
+        # A number inside a name is no count; neither is "one of".
+        ("How many fighters were built?", "The plant, one of the largest, builds the Su-57."),
+        # A count is no duration.
+        ("How long did the talks last?", "Two rounds of talks followed."),
+    ],
+)
+def test_no_answer_of_the_asked_kind(linguist: Linguist, question: str, sentence: str) -> None:
+    asked = frame(linguist.parse(question))
+    assert answer_spans(sentence, linguist.entities([sentence])[0], asked) == []
 
 
 def test_an_answer_already_in_the_question_is_no_answer(linguist: Linguist) -> None:

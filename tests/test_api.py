@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from service.citing import REFUSAL
+from service.qa.citing import REFUSAL
 
 PROBLEM = "application/problem+json"
 

@@ -11,8 +11,8 @@ from citedqa.embedder import Embedder
 from citedqa.errors import ShuttingDownError, StoreUnavailableError
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.batching import NearestSearch, QueryEncoder
-from service.generation import BackgroundJob
+from service.qa.batching import NearestSearch, QueryEncoder
+from service.qa.generation import BackgroundJob
 
 
 class CountingEmbedder:

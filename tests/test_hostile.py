@@ -15,7 +15,7 @@ from citedqa.components import make_embedder, open_store
 from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from service.app import create_app
-from service.limits import BodyLimit
+from service.middleware.limits import BodyLimit
 from service.web.page import STATIC_DIR
 from tests.apps import client_for, settings_like
 from tests.conftest import SEEDS, make_settings

@@ -14,7 +14,7 @@ from citedqa.errors import ConfigError
 from citedqa.settings import Settings, load_settings
 from eval.inprocess import serve_app
 from service.app import create_app
-from service.citing import REFUSAL
+from service.qa.citing import REFUSAL
 from tests.conftest import free_port, make_settings
 from tests.fake_llm import FakeLLM, Sent
 from tests.test_api import check_citations
@@ -90,6 +90,47 @@ def test_cited_answer_verifies(service: httpx.Client, fake: FakeLLM) -> None:
     assert [m["role"] for m in sent.body["messages"]] == ["system", "user"]
     if body["answerer"] == "openai":
         assert sent.headers["authorization"] == f"Bearer {SECRET}"
+
+
+FOLLOW_UP = [
+    {"role": "user", "content": "Which leader did Putin host in September?"},
+    {"role": "assistant", "content": "Kim Jong Un. [1]"},
+    {"role": "user", "content": "Where was that?"},
+]
+
+
+def test_chat_follow_up_is_condensed_by_the_llm(service: httpx.Client, fake: FakeLLM) -> None:
+    """The LLM rewrites a follow-up into a standalone question, which is then answered."""
+
+    def reply(sent: Sent) -> str:
+        if "Standalone question:" in sent.prompt:
+            return "Where did Putin and Kim Jong Un meet?\n(rewritten)"
+        return met(sent)
+
+    fake.reply = reply
+    response = service.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+    assert response.status_code == 200, response.text
+    condensing, answering = fake.sent
+    assert "Follow-up: Where was that?" in condensing.prompt
+    assert "assistant: Kim Jong Un. [1]" in condensing.prompt and not condensing.passages
+    # The question retrieved and answered is the LLM's rewrite (its first line only).
+    assert "<question>Where did Putin and Kim Jong Un meet?</question>" in answering.prompt
+    assert "Vostochny" in response.json()["choices"][0]["message"]["content"]
+
+
+def test_condensing_failure_is_a_503_problem(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.status = 500
+    response = service.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+    assert response.status_code == 503 and "answered HTTP 500" in response.json()["detail"]
+    assert len(fake.sent) == 1  # the condensing call failed: nothing else was asked
+
+
+def test_condensing_falls_back_to_the_offline_rule(seeded_settings: Settings) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    settings = llm_settings(seeded_settings, "openai", down, llm_fallback_extractive=True)
+    with served(settings) as client:
+        response = client.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+        assert response.status_code == 200 and not response.json()["refused"]
 
 
 def test_unsupported_claim_and_its_citation_are_dropped(

@@ -12,7 +12,8 @@ import pytest
 
 from citedqa.errors import ConfigError
 from citedqa.settings import Settings
-from service.answerers.llamacpp import LlamaCppLLM, default_gguf, llm_threads, pin_threads
+from service.components import plan_threads
+from service.qa.answerers.llamacpp import LlamaCppLLM, default_gguf
 from tests.conftest import make_settings
 from tests.test_api import check_citations
 from tests.test_llm_backends import QUESTION, served
@@ -24,11 +25,13 @@ needs_extra = pytest.mark.skipif(
 
 
 def test_threads_are_pinned_so_llama_cpp_and_onnxruntime_share_the_cores(tmp_path: Path) -> None:
-    pinned = pin_threads(make_settings(tmp_path, llm="llamacpp", llm_threads=1))
-    assert pinned.threads >= 1 and llm_threads(pinned) == 1
+    pinned = plan_threads(make_settings(tmp_path, llm="llamacpp", llm_threads=1))
+    assert pinned.threads >= 1 and pinned.llm_threads == 1
+    halves = plan_threads(make_settings(tmp_path, llm="llamacpp"))
+    assert halves.llm_threads >= 1 and halves.threads >= 1
     explicit = make_settings(tmp_path, llm="llamacpp", threads=3)
-    assert pin_threads(explicit).threads == 3
-    assert pin_threads(make_settings(tmp_path)).threads == 0  # extractive: untouched
+    assert plan_threads(explicit).threads == 3
+    assert plan_threads(make_settings(tmp_path)).threads == 0  # extractive: untouched
 
 
 def test_a_missing_model_file_is_a_config_error(tmp_path: Path) -> None:

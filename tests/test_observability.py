@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from citedqa.settings import Settings
-from service.logs import JsonFormatter, configure_logging
+from service.telemetry.logs import JsonFormatter, configure_logging
 from tests.apps import client_for, settings_like
 
 KIM = {"question": "Where did Putin and Kim meet?"}

@@ -4,7 +4,7 @@ import httpx
 import openai
 import pytest
 
-from service.chat import condense
+from service.qa.chat import condense
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 from starlette.routing import BaseRoute, Route
 
 from citedqa.settings import Settings
-from service.ratelimit import RateLimiter
-from service.security import is_public
+from service.middleware.ratelimit import RateLimiter
+from service.middleware.security import is_public
 from tests.apps import client_for, settings_like
 from tests.conftest import free_port
 

@@ -1,11 +1,11 @@
-"""The definition of support (service/support.py), on sentences of the seed articles."""
+"""The definition of support (service/qa/support.py), on sentences of the seed articles."""
 
 from __future__ import annotations
 
 import pytest
 
 from citedqa.embedder import Embedder
-from service.support import SupportJudge, digit_numbers, missing_facts, names, word_numbers
+from service.qa.support import SupportJudge, digit_numbers, missing_facts, names, word_numbers
 
 MEETING = (
     "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome, "

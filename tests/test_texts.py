@@ -8,7 +8,7 @@ from citedqa.components import open_store
 from citedqa.embedder import Embedder
 from citedqa.models import content_hash
 from ingest.job import ingest_path
-from service.texts import DocumentTexts
+from service.qa.texts import DocumentTexts
 from tests.conftest import make_settings
 
 

@@ -7,7 +7,7 @@ import re
 import httpx
 from playwright.sync_api import Page, Request, expect
 
-from service.citing import REFUSAL
+from service.qa.citing import REFUSAL
 from tests.web.conftest import ask
 
 QUESTION = "Where did Putin and Kim meet?"

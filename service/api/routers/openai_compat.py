@@ -1,0 +1,98 @@
+"""OpenAI-compatible `/v1/chat/completions` and `/v1/models`: citedqa as a model.
+
+Existing OpenAI clients and chat UIs get the verified answer as the assistant message,
+its sources listed under it, and the structured citations in an extra `citations` field.
+Streaming sends only verified text (the answer is checked before any of it is sent).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from citedqa.errors import InvalidInputError
+from citedqa.models import Answer
+from service.api.problems import responses
+from service.api.schemas.openai import (
+    MODEL_ID,
+    ChatChoice,
+    ChatRequest,
+    ChatResponse,
+    ModelCard,
+    ModelList,
+)
+from service.api.schemas.questions import CitationOut
+from service.components import CondenserDep, QADep, SettingsDep
+from service.qa.chat import message_text
+from service.qa.service import Ask
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+_STARTED = int(time.time())
+
+
+@router.get("/models", response_model=ModelList)
+def list_models() -> ModelList:
+    """citedqa, as the one model an OpenAI client can pick."""
+    return ModelList(data=[ModelCard(id=MODEL_ID, created=_STARTED)])
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatResponse,
+    responses={**responses(422, 503, 504), 200: {"content": {"text/event-stream": {}}}},
+)
+async def chat_completions(
+    body: ChatRequest, qa: QADep, condenser: CondenserDep, settings: SettingsDep
+) -> ChatResponse | StreamingResponse:
+    """Answer the conversation's last user question from the documents, with citations."""
+    turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
+        raise InvalidInputError("the last message must be a non-empty user message")
+    question = await run_in_threadpool(condenser.condense, turns)
+    ask = Ask(question=question[:2000], top_k=settings.top_k, mode=settings.retrieval)
+    answer = await run_in_threadpool(qa.answer, ask)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    if body.stream:
+        return StreamingResponse(
+            _chunks(completion_id, answer),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
+        )
+    return ChatResponse(
+        id=completion_id,
+        created=int(time.time()),
+        model=MODEL_ID,
+        choices=[ChatChoice(message={"role": "assistant", "content": message_text(answer)})],
+        citations=[CitationOut.of(c) for c in answer.citations],
+        refused=answer.refused,
+    )
+
+
+async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[str]:
+    """`chat.completion.chunk` frames: role, content pieces, then stop with the citations."""
+    created = int(time.time())
+
+    def frame(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
+        chunk = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+        return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+
+    yield frame({"role": "assistant", "content": ""})
+    text = message_text(answer)
+    for start in range(0, len(text), 80):
+        yield frame({"content": text[start : start + 80]})
+    citations = [CitationOut.of(c).model_dump() for c in answer.citations]
+    yield frame({}, "stop", citations=citations, refused=answer.refused)
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,75 @@
+"""`POST /v1/query` and `POST /v1/retrieve`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from citedqa.settings import Settings
+from service.api.problems import responses
+from service.api.schemas import (
+    ChunkOut,
+    QueryRequest,
+    QueryResponse,
+    RetrieveResponse,
+    StageTimings,
+)
+from service.api.streaming import answer_events
+from service.components import QADep, SettingsDep
+from service.qa.retrieval import Filters
+from service.qa.service import Ask
+from service.telemetry.observability import count_answer, counted
+from service.telemetry.timings import current as current_timings
+
+router = APIRouter(prefix="/v1", tags=["questions"])
+
+
+def ask_of(body: QueryRequest, settings: Settings) -> Ask:
+    """The service-level question for a request, defaults filled from settings."""
+    filters = Filters(
+        doc_ids=tuple(body.doc_ids or ()), metadata=tuple(sorted((body.filters or {}).items()))
+    )
+    return Ask(
+        question=body.question,
+        top_k=body.top_k or settings.top_k,
+        mode=body.retrieval or settings.retrieval,
+        filters=filters,
+    )
+
+
+_STREAM_DOC = {
+    "description": "With `stream: true`: Server-Sent Events — `delta` {text}*, one `final` "
+    "(a QueryResponse whose answer replaces the streamed text), then `done`; `error` on failure."
+}
+
+
+@router.post(
+    "/query",
+    response_model=QueryResponse,
+    responses={**responses(422, 503, 504), 200: {"content": {"text/event-stream": _STREAM_DOC}}},
+)
+async def query(
+    body: QueryRequest, request: Request, qa: QADep, settings: SettingsDep
+) -> QueryResponse | StreamingResponse:
+    """Answer a question from the documents, citing a verbatim quote for every sentence."""
+    ask = ask_of(body, settings)
+    if body.stream:
+        return StreamingResponse(
+            answer_events(request, counted(request, qa.stream(ask))),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    answer = await run_in_threadpool(qa.answer, ask)
+    count_answer(request, answer)
+    response = QueryResponse.of(answer)
+    if body.debug and (timings := current_timings()) is not None:
+        response.timings = StageTimings.of(timings.milliseconds())
+    return response
+
+
+@router.post("/retrieve", response_model=RetrieveResponse, responses=responses(422, 503))
+def retrieve(body: QueryRequest, qa: QADep, settings: SettingsDep) -> RetrieveResponse:
+    """The ranked chunks the answerer would see for this question."""
+    chunks = qa.retrieve(ask_of(body, settings))
+    return RetrieveResponse(chunks=[ChunkOut.of(c) for c in chunks])

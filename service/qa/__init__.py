@@ -1,0 +1,1 @@
+"""The read path: question -> retrieve -> answer -> cite (entry point: `service.qa.service`)."""

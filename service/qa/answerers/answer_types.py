@@ -1,0 +1,216 @@
+"""Where a sentence holds an answer of the kind a question asks for.
+
+An answer is new to the question: in "Who did Putin meet?", "Putin" answers nothing. The
+spans come from spaCy's entities (OntoNotes labels), taken by family because the small
+model's labels are noisy (it tags a cosmodrome ORG and a city PERSON now and then), and
+from patterns for what its tagger misses: plural weekdays ("on Mondays"), clock times,
+places named by a common noun ("on the fourth floor"), and the markers of a reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citedqa.terms import key_terms
+from service.qa.answerers.language import Entity
+from service.qa.answerers.question_frame import QuestionFrame
+
+Span = tuple[int, int]
+
+_LABELS = {
+    "person": {"PERSON", "ORG", "NORP"},
+    "place": {"GPE", "LOC", "FAC", "ORG"},
+    "time": {"DATE", "TIME"},
+    "quantity": {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
+}
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+)
+_TIME_PATTERNS = {
+    "year": re.compile(r"\b(?:1[0-9]\d\d|20\d\d)s?\b"),
+    "month": re.compile(rf"\b{_MONTH}\b", re.IGNORECASE),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b"
+        r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b",
+        re.IGNORECASE,
+    ),
+    "day": re.compile(
+        rf"\b{_WEEKDAY}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b",
+        re.IGNORECASE,
+    ),
+    "hour": re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d{2}\b", re.I),
+}
+_ANY_TIME = re.compile(
+    rf"\b{_WEEKDAY}\b|\b{_MONTH}\s+\d|\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}\s*(?:am|pm)\b"
+    r"|\b(?:daily|weekly|monthly|yearly|annually|every\s+\w+|each\s+(?:day|week|month|year))\b"
+    r"|\b(?:1[0-9]\d\d|20\d\d)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\b(?:\s*(?:%|percent|per cent))?"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozens?|half)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|yuan|rubles?|roubles?|won|cents?)\b"
+    r"|\b(?:usd|eur|gbp)\b",
+    re.IGNORECASE,
+)
+_PLACE_NOUNS = (
+    r"floor|room|building|office|hall|street|road|avenue|square|city|town|village|region|"
+    r"province|country|island|coast|border|port|airport|station|base|centre|center|campus|"
+    r"headquarters|district|state|capital|embassy|factory|plant|school|hospital"
+)
+_PLACE_PHRASE = re.compile(
+    r"\b(?:in|at|on|near|inside|outside|behind|beside|opposite|within|next to|from)\s+"
+    rf"(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_PLACE_NOUNS})s?\b",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|thanks to|as a result of|result of|in response to|"
+    r"in order to|so that|so as to|aimed at|designed to|intended to|caused by|for fear|"
+    r"in protest|reason|since|amid|over concerns?)\b",
+    re.IGNORECASE,
+)
+_CLASS_WORD = re.compile(r"[\w’'-]+")
+_ORDINAL = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|twentieth|thirtieth|hundredth|last)\b",
+    re.IGNORECASE,
+)
+_UNIT = (
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|"
+    r"century)"
+)
+_DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"twenty|thirty|forty|fifty|sixty|several|a few|many|half an?)[\s-]+{_UNIT}\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:daily|weekly|monthly|yearly|annually|hourly|once|twice|every\s+\w+|each\s+\w+|"
+    r"\w+\s+times\s+(?:a|an|per|each)\s+\w+|(?:a|per)\s+(?:day|week|month|year))\b",
+    re.IGNORECASE,
+)
+# A number that is part of a name ("Su-57", "Rossia-1", "G20") is no quantity.
+_IN_NAME = re.compile(r"[A-Za-z]-?$")
+
+
+def answer_spans(
+    text: str, entities: tuple[Entity, ...], frame: QuestionFrame
+) -> list[Span] | None:
+    """Spans of `text` (offsets into it) that answer the frame's kind; None when any
+    sentence holding the focus answers (no kind asked)."""
+    kind = frame.kind
+    if kind == "any":
+        return None
+    if kind == "reason":
+        return [m.span() for m in _REASON.finditer(text)]
+    if kind == "class":
+        return _class_spans(text, frame)
+    given = set(frame.terms) | frame.names
+    spans = [
+        (e.start, e.end)
+        for e in entities
+        if _fits(e, frame) and not _given(e.text, given) and not _same_entity(e, frame.names)
+    ]
+    spans += [m.span() for m in _patterns(frame).finditer(text) if not _given(m.group(), given)]
+    if kind == "quantity":
+        spans = [s for s in spans if _quantity(text, s, frame)]
+    return sorted(set(spans))
+
+
+def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
+    """A span that can state the asked amount: not a number inside a name, not "one of",
+    a duration for "how long", an age for "how old", a frequency for "how often"."""
+    start, end = span
+    piece = text[start:end]
+    if _IN_NAME.search(text[max(0, start - 2) : start]) or text[end : end + 1].isalpha():
+        return False
+    if piece.lower() == "one" and text[end : end + 4].lower() == " of ":
+        return False
+    around = text[start : end + 24]
+    if frame.sub == "money":
+        return bool(_MONEY.search(text[start : end + 12]))
+    if frame.wh in {"how long", "how old"}:
+        return bool(_DURATION.match(around) or _DURATION.search(piece))
+    if frame.wh == "how often":
+        return bool(_FREQUENCY.search(piece))
+    return True
+
+
+def _fits(entity: Entity, frame: QuestionFrame) -> bool:
+    if frame.kind == "person" and frame.sub == "name":
+        return entity.label not in _LABELS["time"] | _LABELS["quantity"] | {"ORDINAL"}
+    if frame.kind == "person" and frame.sub == "country":
+        return entity.label in {"GPE", "NORP", "ORG"}
+    if frame.kind == "time" and frame.sub:
+        return bool(_TIME_PATTERNS[frame.sub].search(entity.text)) or (
+            frame.sub == "day" and entity.label == "DATE"
+        )
+    if frame.kind == "quantity" and frame.sub == "ordinal":
+        return entity.label == "ORDINAL"
+    if frame.kind == "quantity" and frame.wh in {"how long", "how old", "how often"}:
+        return entity.label in _LABELS["quantity"] | _LABELS["time"]
+    return entity.label in _LABELS[frame.kind]
+
+
+def _patterns(frame: QuestionFrame) -> re.Pattern[str]:
+    if frame.kind == "time":
+        return _TIME_PATTERNS.get(frame.sub, _ANY_TIME)
+    if frame.kind == "quantity" and frame.sub == "ordinal":
+        return _ORDINAL
+    if frame.kind == "quantity" and frame.wh == "how often":
+        return _FREQUENCY
+    if frame.kind == "quantity" and frame.wh in {"how long", "how old"}:
+        return _DURATION
+    if frame.kind == "quantity":
+        return _NUMBER
+    if frame.kind == "place":
+        return _PLACE_PHRASE
+    return _NEVER
+
+
+_NEVER = re.compile(r"(?!x)x")
+
+
+def _given(text: str, question_terms: set[str]) -> bool:
+    """True when the span only repeats the question (or has no content word)."""
+    terms = key_terms(text)
+    return all(_stem_in(t, question_terms) for t in terms)
+
+
+def _stem_in(term: str, stems: set[str] | frozenset[str]) -> bool:
+    """Exactly, or by a shared prefix of 4+ letters ("russian" and "russia")."""
+    return term in stems or (
+        len(term) >= 4
+        and any(len(s) >= 4 and (s.startswith(term) or term.startswith(s)) for s in stems)
+    )
+
+
+def _same_entity(entity: Entity, names: frozenset[str]) -> bool:
+    """A name sharing a word with a name of the question is that one: "Sergey Shoigu" does
+    not answer "Who replaced Shoigu?"."""
+    return entity.label in {"PERSON", "ORG", "GPE", "FAC", "LOC"} and any(
+        _stem_in(t, names) for t in key_terms(entity.text)
+    )
+
+
+def _class_spans(text: str, frame: QuestionFrame) -> list[Span]:
+    """The asked class named with something the question does not say: "the [60 Minutes]
+    program", "on the [fourth] floor"."""
+    given = set(frame.terms) | frame.names
+    words = list(_CLASS_WORD.finditer(text))
+    out = []
+    for i, word in enumerate(words):
+        if not key_terms(word.group()) or key_terms(word.group())[0] != frame.asked_class:
+            continue
+        window = words[max(0, i - 4) : i + 4]
+        fresh = [w for w in window if w is not word and not _given(w.group(), given)]
+        if fresh:
+            held = [*fresh, word]
+            out.append((min(w.start() for w in held), max(w.end() for w in held)))
+    return out

@@ -1,0 +1,341 @@
+"""The default answerer: offline and deterministic, it quotes the evidence itself.
+
+A question is answered only by a sentence holding both what it asks about (its focus) and
+an answer of the asked kind (a place for "where", a time for "when": see `question_frame`
+and `answer_types`); otherwise it refuses and says which of the two was missing. Among the
+sentences that qualify, it prefers the one most similar to the question (its vector was
+pooled in its chunk's context at ingest), holding most of the question's key terms (rare
+ones weigh more) in a chunk retrieval ranked high. The answer is the shortest part of that
+sentence that keeps the answer and the question's terms (`clauses`), quoted verbatim.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from citedqa.irregular import BASE_FORM
+from citedqa.models import RetrievedChunk
+from citedqa.sentences import sentence_spans
+from citedqa.terms import key_terms, stem, stopwords, words
+from service.qa.answerers.answer_types import answer_spans
+from service.qa.answerers.clauses import shortest_window
+from service.qa.answerers.language import Linguist
+from service.qa.answerers.question_frame import QuestionFrame, frame
+from service.qa.answerers.synonyms import WordMatcher
+from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
+
+Span = tuple[int, int]
+_MIN_PREFIX = 4  # "meet" holds "meeting"; shorter stems must match exactly
+_TAGGED = 6  # sentences holding the focus whose entities are tagged (4 ms each, cached)
+_NEAR_MISSES = 8  # best sentences checked for the focus in other words (word vectors, cached)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence of the evidence with its scores."""
+
+    chunk: RetrievedChunk
+    start: int
+    end: int
+    text: str
+    terms: frozenset[str]
+    similarity: float
+    hits: dict[str, float]  # question terms it holds -> their share of the question's weight
+
+    @property
+    def coverage(self) -> float:
+        return sum(self.hits.values())
+
+    @property
+    def score(self) -> float:
+        return self.similarity + 0.5 * self.coverage + 0.25 * self.chunk.score
+
+
+def holds(term: str, have: frozenset[str] | set[str]) -> bool:
+    """A stem is held by a set of stems exactly, or by a shared prefix of 4+ letters."""
+    if term in have:
+        return True
+    if len(term) < _MIN_PREFIX:
+        return False
+    return any(len(h) >= _MIN_PREFIX and (h.startswith(term) or term.startswith(h)) for h in have)
+
+
+class ExtractiveAnswerer:
+    """Answers with the part of an evidence sentence that answers the question."""
+
+    name = "extractive"
+    model = "extractive-v2"
+    max_claims = 2
+
+    def __init__(
+        self,
+        linguist: Linguist,
+        min_evidence_score: float,
+        min_sentence_score: float,
+        evidence_pool: int = 15,
+        matcher: WordMatcher | None = None,
+    ) -> None:
+        self.linguist = linguist
+        self.matcher = matcher
+        # The sentence that answers is often outside the top few chunks (a chunk is ranked
+        # by all its sentences), so sentences are read from a wider pool.
+        self.evidence_pool = evidence_pool
+        self.min_evidence_score = min_evidence_score
+        self.min_sentence_score = min_sentence_score
+
+    def frame(self, question: str) -> QuestionFrame:
+        return frame(self.linguist.parse(question))
+
+    def candidates(self, evidence: Evidence, asked: QuestionFrame) -> list[Candidate]:
+        """Every distinct sentence of the evidence, best first."""
+        question_terms = set(asked.terms)
+        raw = _sentences(evidence)
+        weights = _weights(question_terms, asked, [terms for *_, terms, _ in raw])
+        total = sum(weights.values()) or 1.0
+        out = [
+            Candidate(
+                chunk=chunk,
+                start=start,
+                end=end,
+                text=text,
+                terms=terms,
+                similarity=float(vector @ evidence.vector),
+                hits={t: w / total for t, w in weights.items() if holds(t, terms)},
+            )
+            for chunk, start, end, text, terms, vector in raw
+            if terms - question_terms
+        ]
+        return sorted(out, key=lambda c: c.score, reverse=True)
+
+    def draft(self, evidence: Evidence) -> Draft:
+        if not evidence.chunks or evidence.chunks[0].score < self.min_evidence_score:
+            return self._refuse("no_evidence")
+        parts = [self.frame(part) for part in question_parts(evidence.question)]
+        claims: list[Claim] = []
+        reasons: list[RefusalReason] = []
+        for asked in parts:
+            found = self._answer(evidence, asked, self.max_claims if len(parts) == 1 else 1)
+            if isinstance(found, str):
+                reasons.append(found)
+            else:
+                claims += [c for c in found if c.text not in {k.text for k in claims}]
+        if not claims:
+            return self._refuse(
+                "no_answer_of_type" if "no_answer_of_type" in reasons else reasons[0]
+            )
+        return Draft(claims, self.name, self.model)
+
+    def _answer(
+        self, evidence: Evidence, asked: QuestionFrame, max_claims: int
+    ) -> list[Claim] | RefusalReason:
+        """Claims answering one question (or one part of a question), or why there are none.
+
+        First the sentences holding the focus word for word; when none of them answers, the
+        best few that hold it in other words (`synonyms`)."""
+        scenes = {c.chunk_id: sentence_terms(f"{c.title}\n{c.text}") for c in evidence.chunks}
+        pool = frozenset().union(*scenes.values())
+        if not all(holds(t, pool) for t in asked.event):
+            return "focus_not_found"  # no passage mentions the event asked about
+        ranked = [c for c in self.candidates(evidence, asked) if c.score >= self.min_sentence_score]
+        focused = [c for c in ranked if _holds_focus(c, asked, scenes[c.chunk.chunk_id])]
+        answers = self._typed(focused, asked)
+        if not answers and self.matcher is not None:
+            matcher = self.matcher
+            stop = stopwords()
+
+            def reworded(term: str, cand: Candidate) -> bool:
+                word = asked.words.get(term)
+                others = [w for w in words(cand.text) if w not in stop and not w.isdigit()]
+                return word is not None and matcher.near(word, others)
+
+            tried = {id(c) for c in focused}
+            near = [c for c in ranked[:_NEAR_MISSES] if id(c) not in tried]
+            matcher.prepare(
+                [*asked.words.values(), *(w for c in near for w in words(c.text) if w not in stop)]
+            )
+            reworded_focus = [
+                c for c in near if _holds_focus(c, asked, scenes[c.chunk.chunk_id], reworded)
+            ]
+            answers = self._typed(reworded_focus, asked)
+            focused = focused or reworded_focus
+        if not answers:
+            return "no_answer_of_type" if focused else "focus_not_found"
+        claims: list[Claim] = []
+        covered: set[str] = set()
+        for cand, spans in answers:
+            if len(claims) >= max_claims:
+                break
+            gain = sum(w for t, w in cand.hits.items() if t not in covered)
+            if claims and gain < 0.15:
+                continue
+            start, end = _window(cand, spans, asked)
+            text = cand.text[start:end]
+            claims.append(
+                Claim(
+                    _sentence_case(text), [Quote(cand.chunk, cand.start + start, cand.start + end)]
+                )
+            )
+            covered |= set(cand.hits)
+        return claims
+
+    def _typed(
+        self, focused: list[Candidate], asked: QuestionFrame
+    ) -> list[tuple[Candidate, list[Span] | None]]:
+        """The best sentences holding an answer of the asked kind near the focus."""
+        top = focused[:_TAGGED]
+        answers = []
+        for cand, entities in zip(top, self.linguist.entities([c.text for c in top]), strict=True):
+            spans = answer_spans(cand.text, entities, asked)
+            if spans is not None:
+                spans = _near(cand.text, spans, asked.required)
+            if spans is None or spans:
+                answers.append((cand, spans))
+        return answers
+
+    def _refuse(self, reason: RefusalReason) -> Draft:
+        return Draft([], self.name, self.model, refusal_reason=reason)
+
+
+_PART_BREAK = re.compile(
+    r"(?:[,;]\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """A question asking two things, split: "Who guided Kim, and what did he see?" is two
+    questions, each answered (or not) on its own. A lead-in before a colon is kept with
+    each part as context ("On the sanctions: what did X say, and ...")."""
+    lead, _, rest = question.rpartition(":") if ":" in question else ("", "", question)
+    pieces = [p.strip(" ,;") for p in _PART_BREAK.split(rest) if p.strip(" ,;?")]
+    if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
+        return [question]
+    return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
+
+
+def _holds_focus(
+    cand: Candidate,
+    asked: QuestionFrame,
+    scene: frozenset[str],
+    reworded: Callable[[str, Candidate], bool] | None = None,
+) -> bool:
+    """The sentence holds what is asked; its passage (chunk and title) holds at least half
+    of the scene and the names, which the sentence may leave to "he" or "there" and a
+    question may put in other words ("the South Korean president" for "Moon")."""
+    for term in asked.required:
+        if not holds(term, cand.terms) and (reworded is None or not reworded(term, cand)):
+            return False
+    if not all(any(holds(t, scene) for t in person) for person in asked.persons if person):
+        return False  # "Which factories did Moon tour?" is not answered about Kim
+    setting = asked.context | asked.names
+    missing = len(setting) - sum(holds(t, scene) for t in setting)
+    # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").
+    if missing > (0 if asked.yes_no else max(1, len(setting) // 2)):
+        return False
+    return bool(asked.required) or not asked.names or any(holds(t, cand.terms) for t in asked.names)
+
+
+_NEAR_WORDS = 10
+_WORDS = re.compile(r"[\w’'-]+")
+
+
+def _near(
+    text: str, spans: list[tuple[int, int]], required: frozenset[str]
+) -> list[tuple[int, int]]:
+    """The answer spans within a few words of what is asked: in "his father and
+    grandfather ... Russia", Russia does not name the father."""
+    if not required:
+        return spans
+    found = list(_WORDS.finditer(text))
+    anchors = [
+        i for i, w in enumerate(found) if any(holds(t, sentence_terms(w.group())) for t in required)
+    ]
+    if not anchors:
+        return spans
+
+    def index(offset: int) -> int:
+        return next((i for i, w in enumerate(found) if w.end() > offset), len(found))
+
+    return [
+        s for s in spans
+        if min(min(abs(index(s[0]) - a), abs(index(s[1] - 1) - a)) for a in anchors) <= _NEAR_WORDS
+    ]  # fmt: skip
+
+
+def _window(
+    cand: Candidate, spans: list[tuple[int, int]] | None, asked: QuestionFrame
+) -> tuple[int, int]:
+    """The shortest part of the sentence keeping an answer span and the question's terms."""
+    # What is asked counts double; a name may be left to the rest of the sentence ("he").
+    weights = {
+        t: w * (2.0 if t in asked.required else 0.5 if t in asked.names else 1.0)
+        for t, w in cand.hits.items()
+    }
+    total = sum(weights.values()) or 1.0
+    question = set(asked.terms) | asked.names
+
+    def value(piece: str) -> float:
+        terms = set(sentence_terms(piece))
+        kept = sum(w for t, w in weights.items() if holds(t, terms)) / total
+        if spans is not None:
+            return kept
+        fresh = len(terms - question)  # no typed answer: the new words are the answer
+        return kept + min(fresh, 8) * 0.04
+
+    held = [t for t in asked.required if holds(t, cand.terms)]
+
+    def keeps_focus(piece: str) -> bool:
+        terms = sentence_terms(piece)
+        return all(holds(t, terms) for t in held)
+
+    if not spans:
+        return shortest_window(cand.text, None, value, valid=keeps_focus)
+    windows = [shortest_window(cand.text, span, value, valid=keeps_focus) for span in spans]
+    return max(windows, key=lambda w: value(cand.text[w[0] : w[1]]) - 0.006 * (w[1] - w[0]) / 6)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def _sentences(
+    evidence: Evidence,
+) -> list[tuple[RetrievedChunk, int, int, str, frozenset[str], np.ndarray]]:
+    """Each distinct sentence once (overlapping chunks repeat sentences), with its vector."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for chunk in evidence.chunks:
+        spans, vectors = chunk.sentences, chunk.sentence_vectors
+        if not spans or vectors is None or len(vectors) != len(spans):
+            # No stored sentence vectors: fall back to the chunk's own vector.
+            spans = tuple((chunk.start + s, chunk.start + e) for s, e in sentence_spans(chunk.text))
+            vectors = np.repeat(evidence.vector[None, :] * chunk.score, len(spans), axis=0)
+        for (start, end), vector in zip(spans, vectors, strict=True):
+            if (chunk.doc_id, start, end) in seen:
+                continue
+            seen.add((chunk.doc_id, start, end))
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            out.append((chunk, start, end, text, sentence_terms(text), vector))
+    return out
+
+
+def sentence_terms(text: str) -> frozenset[str]:
+    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet")."""
+    bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
+    return frozenset(key_terms(text)) | bases
+
+
+def _weights(
+    question_terms: set[str], asked: QuestionFrame, sentence_terms: list[frozenset[str]]
+) -> dict[str, float]:
+    """Inverse frequency among the candidates: a term every sentence has says little."""
+    df = Counter(t for terms in sentence_terms for t in terms & question_terms)
+    n = len(sentence_terms)
+    return {t: math.log(1.0 + (n + 1) / (df[t] + 1)) for t in question_terms | asked.names}

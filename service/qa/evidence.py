@@ -1,0 +1,59 @@
+"""What the read path hands from stage to stage: evidence, then claims backed by quotes.
+
+Retrieval produces `Evidence`; an answerer turns it into a `Draft` of `Claim`s, each resting on
+`Quote`s; the Citer verifies the quotes into an `Answer`. Here, beside the QA service, so that no
+stage imports another stage to learn its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from citedqa.models import RetrievedChunk
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What retrieval found for a question: ranked chunks, and the question's vector."""
+
+    question: str
+    vector: np.ndarray
+    chunks: list[RetrievedChunk]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A span the answerer claims supports a sentence, in document offsets."""
+
+    chunk: RetrievedChunk
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One answer sentence and the quotes it rests on."""
+
+    text: str
+    quotes: list[Quote] = field(default_factory=list)
+
+
+RefusalReason = Literal["no_evidence", "focus_not_found", "no_answer_of_type", "not_supported"]
+"""Why an answer was refused: nothing relevant retrieved; no sentence holds what the question
+asks about; none holds an answer of the asked kind; or every claim failed verification."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An answerer's output before citations are verified. No claims means no answer.
+
+    `answerer` and `model` name what produced it (the fallback, when one answered instead).
+    """
+
+    claims: list[Claim]
+    answerer: str = ""
+    model: str = ""
+    refusal_reason: RefusalReason | None = None  # set when the answerer refuses

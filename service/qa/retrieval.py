@@ -1,0 +1,187 @@
+"""Question to ranked evidence: vector and BM25 search fused, stale and duplicate hits out.
+
+Vector search (Chroma) and BM25 (service.qa.lexical) each rank candidates; reciprocal rank
+fusion merges the two lists. Every chunk keeps its cosine similarity to the question as
+`score`, so thresholds mean the same in every mode. Chunks of a document version being
+replaced are dropped, and a passage that a near-duplicate document repeats is kept once,
+listing the other document in `also_reported_by`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from citedqa.duplicates import MIN_ALIGNED, alignment
+from citedqa.models import RetrievedChunk, chunk_version
+from citedqa.settings import RetrievalMode
+from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
+from service.qa.catalog import Catalog, DocState
+from service.qa.evidence import Evidence
+from service.qa.lexical import LexicalIndex
+from service.telemetry.timings import stage
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrict a search to some documents and/or metadata values (all must match)."""
+
+    doc_ids: tuple[str, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    def allowed(self) -> dict[str, object] | None:
+        """The filter as {field: value or list of values}, or None for no filter."""
+        out: dict[str, object] = dict(self.metadata)
+        if self.doc_ids:
+            out["doc_id"] = list(self.doc_ids)
+        return out or None
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The filter as a Chroma `where` clause."""
+        clauses: list[dict[str, Any]] = [{k: v} for k, v in self.metadata]
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    """Hybrid (vector + BM25) search over current document versions.
+
+    Both searches and the fusion work on chunk ids alone (an id names its document and
+    version, see `chunk_version`); only the chunks that can make the top `k` are then read
+    from the store, in one request.
+    """
+
+    def __init__(
+        self,
+        encoder: QueryEncoder,
+        search: NearestSearch,
+        reader: ChunkReader,
+        catalog: Catalog,
+        lexical: LexicalIndex,
+        rrf_k: int = 60,
+        bm25_weight: float = 1.0,
+    ) -> None:
+        self._encoder = encoder
+        self._search = search
+        self._reader = reader
+        self._catalog = catalog
+        self._lexical = lexical
+        self._rrf_k = rrf_k
+        self._bm25_weight = bm25_weight
+
+    def retrieve(
+        self,
+        question: str,
+        top_k: int,
+        mode: RetrievalMode = "hybrid",
+        filters: Filters | None = None,
+    ) -> Evidence:
+        """The `top_k` best chunks for the question, best first."""
+        filters = filters or Filters()
+        if mode == "hybrid" and not self._lexical.is_current():
+            # A BM25 index that lags the store (being rebuilt after a write) would outvote
+            # fresh vector hits with old text: until it is current, vector search alone.
+            mode = "vector"
+        with stage("embed"):
+            vector = self._encoder.encode(question)
+        # Extra candidates make up for stale and collapsed hits, and feed the fusion.
+        depth = max(2 * top_k, top_k + 10)
+        rankings: list[list[str]] = []
+        if mode in ("hybrid", "vector"):
+            hits = self._search.nearest(vector, depth, filters.chroma_where())
+            rankings.append([cid for cid, _ in hits])
+        if mode in ("hybrid", "bm25"):
+            hits = self._lexical.search(question, depth, filters.allowed())
+            rankings.append([cid for cid, _ in hits])
+        weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
+        fused = _fuse(rankings, weights, self._rrf_k)
+        live, states = self._live(fused)
+        chunks = self._read(_may_be_kept(live, states, top_k), vector)
+        return Evidence(question=question, vector=vector, chunks=_collapse(chunks, states, top_k))
+
+    def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
+        """The chunks of each document's live version, and the documents' states."""
+        versions = [chunk_version(cid) for cid in chunk_ids]
+        seen: dict[str, set[str]] = defaultdict(set)
+        for doc_id, version in versions:
+            seen[doc_id].add(version)
+        states = self._catalog.states(seen)
+        live = [
+            cid
+            for cid, (doc_id, version) in zip(chunk_ids, versions, strict=True)
+            if doc_id in states and states[doc_id].is_live(version)
+        ]
+        return live, states
+
+    def _read(self, chunk_ids: list[str], vector: np.ndarray) -> list[RetrievedChunk]:
+        """The chunks, in order, scored by cosine to the question; ids deleted meanwhile
+        are left out."""
+        found = self._reader.get_chunks(chunk_ids)
+        return [
+            dataclasses.replace(found[cid][0], score=float(found[cid][1] @ vector))
+            for cid in chunk_ids
+            if cid in found
+        ]
+
+
+def _may_be_kept(chunk_ids: list[str], states: dict[str, DocState], top_k: int) -> list[str]:
+    """The ids `_collapse` can keep or credit: the first `top_k`, plus those whose document
+    has a near-duplicate among the hits (which collapsing may drop, letting later ones in)."""
+    docs = [chunk_version(cid)[0] for cid in chunk_ids]
+    groups = [states[doc_id].group for doc_id in docs]
+    docs_of_group: dict[str, set[str]] = defaultdict(set)
+    for doc_id, group in zip(docs, groups, strict=True):
+        docs_of_group[group].add(doc_id)
+    shared = [len(docs_of_group[group]) > 1 for group in groups]
+    room = top_k + sum(shared)
+    return [c for i, c in enumerate(chunk_ids) if i < room or shared[i]]
+
+
+def _collapse(
+    chunks: list[RetrievedChunk], states: dict[str, DocState], top_k: int
+) -> list[RetrievedChunk]:
+    """The first `top_k` chunks, a passage a near-duplicate document repeats kept once
+    (crediting the other document in `also_reported_by`)."""
+    kept: list[RetrievedChunk] = []
+    for chunk in chunks:
+        group = states[chunk.doc_id].group
+        twin = next(
+            (
+                i
+                for i, k in enumerate(kept)
+                if k.doc_id != chunk.doc_id
+                and states[k.doc_id].group == group
+                and _same_passage(k, chunk)
+            ),
+            None,
+        )
+        if twin is None:
+            if len(kept) < top_k:  # past it, still scanned: a later twin credits a kept one
+                kept.append(chunk)
+        elif chunk.doc_id not in kept[twin].also_reported_by:
+            others = (*kept[twin].also_reported_by, chunk.doc_id)
+            kept[twin] = dataclasses.replace(kept[twin], also_reported_by=others)
+    return kept
+
+
+def _same_passage(a: RetrievedChunk, b: RetrievedChunk) -> bool:
+    if a.sentence_vectors is None or b.sentence_vectors is None:
+        return False
+    return alignment(a.sentence_vectors, b.sentence_vectors) >= MIN_ALIGNED
+
+
+def _fuse(rankings: list[list[str]], weights: list[float], k: int) -> list[str]:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+    if len(rankings) == 1:
+        return rankings[0]
+    scores: dict[str, float] = defaultdict(float)
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] += weight / (k + rank)
+    return sorted(scores, key=lambda c: scores[c], reverse=True)

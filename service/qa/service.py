@@ -1,0 +1,66 @@
+"""The read path in one place: question → retrieve → answer → cite."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+from citedqa.models import Answer, RetrievedChunk
+from citedqa.settings import RetrievalMode
+from service.qa.answerers.base import Answerer, StreamingAnswerer
+from service.qa.citing import Citer
+from service.qa.evidence import Draft, Evidence
+from service.qa.retrieval import Filters, Retriever
+from service.telemetry.timings import stage
+
+_SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question and how to search for it."""
+
+    question: str
+    top_k: int
+    mode: RetrievalMode = "hybrid"
+    filters: Filters = field(default_factory=Filters)
+
+
+class QAService:
+    """Answers questions from the collection, with verified citations or a refusal."""
+
+    def __init__(self, retriever: Retriever, answerer: Answerer, citer: Citer) -> None:
+        self.retriever = retriever
+        self.answerer = answerer
+        self.citer = citer
+
+    def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
+        """The evidence the answerer would see."""
+        return self._evidence(ask).chunks
+
+    def _evidence(self, ask: Ask, pool: int | None = None) -> Evidence:
+        with stage("retrieve"):
+            k = max(ask.top_k, pool or 0)
+            return self.retriever.retrieve(ask.question, k, ask.mode, ask.filters)
+
+    def stream(self, ask: Ask) -> Generator[str | Answer, None, None]:
+        """Answer text as it is produced, then the verified Answer (which replaces it)."""
+        evidence = self._evidence(ask, self.answerer.evidence_pool)
+        if isinstance(self.answerer, StreamingAnswerer):
+            for item in self.answerer.stream(evidence):
+                if isinstance(item, Draft):
+                    yield self.citer.finalize(item)
+                    return
+                yield item
+            return
+        answer = self.citer.finalize(self.answerer.draft(evidence))
+        # A non-generating answerer has its whole answer at once: hand it out by sentence.
+        yield from _SENTENCE_END.split(answer.text)
+        yield answer
+
+    def answer(self, ask: Ask) -> Answer:
+        """A cited answer, or the refusal when the evidence does not answer."""
+        evidence = self._evidence(ask, self.answerer.evidence_pool)
+        with stage("answer"):
+            return self.citer.finalize(self.answerer.draft(evidence))
