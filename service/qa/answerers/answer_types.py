@@ -95,6 +95,14 @@ _FREQUENCY = re.compile(
     r"\w+\s+times\s+(?:a|an|per|each)\s+\w+|(?:a|per)\s+(?:day|week|month|year))\b",
     re.IGNORECASE,
 )
+_MEASURE = re.compile(
+    r"\b\d[\d,.]*\s*(?:-\s*)?(?:km/h|kph|mph|knots?|m/s|(?:kilo|centi|milli)?met(?:er|re)s?|km|cm|mm|"
+    r"miles?|feet|foot|ft|inch(?:es)?|yards?|(?:kilo)?grams?|kg|tons?|tonnes?|pounds?|lbs?|"
+    r"litres?|liters?|square\s+\w+|hectares?|acres?)(?:\s+(?:per|an|a)\s+hour)?",
+    re.IGNORECASE,
+)
+_MEASURED = {"how far", "how tall", "how high", "how big", "how large", "how fast", "how heavy",
+             "how wide", "how deep"}  # fmt: skip
 # A number that is part of a name ("Su-57", "Rossia-1", "G20") is no quantity.
 _IN_NAME = re.compile(r"[A-Za-z]-?$")
 
@@ -139,6 +147,8 @@ def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
         return bool(_DURATION.match(around) or _DURATION.search(piece))
     if frame.wh == "how often":
         return bool(_FREQUENCY.search(piece))
+    if frame.wh in _MEASURED:
+        return bool(_MEASURE.match(around))
     return True
 
 

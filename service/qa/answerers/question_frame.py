@@ -58,12 +58,15 @@ _PLACE_ACTORS = {"country", "nation"}
 _KIND_OF = {"kind", "type", "sort", "form", "variety", "category"}
 # Classes answered by a rank: "which edition", "what generation" ("the 11th", "fifth").
 _ORDINAL_CLASSES = {"edition", "generation", "rank", "ranking", "anniversary", "round"}
-_QUANTITY_WH = {"many", "much", "long", "far", "old", "often", "big", "large", "tall", "high"}
+_QUANTITY_WH = {
+    "many", "much", "long", "far", "old", "often", "big", "large", "tall", "high", "fast", "heavy",
+    "wide", "deep",
+}  # fmt: skip
 # Verbs that shape a question rather than say what it is about.
 _LIGHT_VERBS = {
     "be", "do", "have", "get", "happen", "occur", "take", "make", "say", "tell", "mention",
     "report", "state", "describe", "note", "claim", "according", "know", "call", "name",
-    "locate", "situate", "base", "see", "find",
+    "locate", "situate", "base", "see", "find", "go", "come",
 }  # fmt: skip
 # Adjectives that grade rather than narrow ("the main reason"): a sentence need not say them.
 _VAGUE_ADJECTIVES = {
