@@ -6,11 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from citedqa.embedder import Embedder
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import segments, shortest_window
-from service.qa.answerers.extractive import question_parts
+from service.qa.answerers.extractive import holds, question_parts
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import frame
+from service.qa.answerers.synonyms import WordMatcher
 from service.qa.citing import without_markers
 from service.qa.support import verbatim
 
@@ -148,3 +150,36 @@ def test_the_fact_comes_first_in_few_words(api: httpx.Client) -> None:
     first = body["answer"].split("[1]")[0]
     assert "Vostochny" in first and len(first.split()) <= 30
     assert body["refusal_reason"] is None
+
+
+def test_a_date_and_a_predicate_stay_whole() -> None:
+    text = "Python 3.0 was released on December 3, 2008, after years of work."
+    pieces = [text[s.start : s.end] for s in segments(text)]
+    assert pieces[0] == "Python 3.0 was released on December 3, 2008"
+    joined = "It was planned as 1.0 and was actually released as Debian 1.1."
+    assert len(segments(joined)) == 1  # "and was": no new subject, no new clause
+
+
+def test_a_window_never_starts_with_a_verb() -> None:
+    text = "The release, planned as 1.0, was actually released as Debian 1.1."
+    answer = (text.index("Debian 1.1"), text.index("Debian 1.1") + len("Debian 1.1"))
+    start, end = shortest_window(text, answer, lambda piece: 0.0)
+    assert text[start:end].startswith("The release")
+
+
+def test_numbered_names_match_exactly() -> None:
+    assert holds("debconf", frozenset({"debconf14"})) is False
+    assert holds("debconf21", frozenset({"debconf14", "debconf"})) is False
+    assert holds("meet", frozenset({"meeting"})) is True
+
+
+def test_word_matcher_with_no_words_does_not_fail(embedder: Embedder) -> None:
+    matcher = WordMatcher(embedder)
+    matcher.prepare([])
+    assert matcher.near("population", []) is False
+
+
+def test_a_reworded_word_is_near_and_an_unrelated_one_is_not(embedder: Embedder) -> None:
+    matcher = WordMatcher(embedder)
+    assert matcher.near("armaments", ["weapons"]) is True
+    assert matcher.near("ambassador", ["spokesman", "leader"]) is False

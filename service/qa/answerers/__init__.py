@@ -40,7 +40,6 @@ def make_answerer(
         settings.min_evidence_score,
         settings.min_sentence_score,
         settings.answer_pool,
-        matcher,
     )
     if backend is None:
         return extractive

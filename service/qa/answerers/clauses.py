@@ -19,13 +19,25 @@ Span = tuple[int, int]
 # A relative pronoun after its preposition ("a sector in which") breaks before the
 # preposition, not between the two.
 _PREPOSITION = r"(?:in|of|for|to|by|with|from|at|on|under|through|during|among)"
+# "and"/"but"/"or" open a new clause only before a new subject ("and [the] number ...",
+# "and [he] said"); before a verb they join a predicate to its subject ("and was released").
+_SUBJECT = (
+    r"(?:the|a|an|this|that|these|those|he|she|it|they|we|i|you|his|her|its|their|our|my|"
+    r"there|[A-Z]\w*)\b"
+)
+# Where a window may begin besides the sentence start: a subject, a preposition or a number,
+# never a verb ("[was] actually released ..." would lose what was released).
+_OPENING = re.compile(
+    rf"^(?:{_SUBJECT}|{_PREPOSITION}\b|(?:after|before|during|since|until|over|about|including|"
+    r"than|as|per|between|near|into|under|within|without|toward|towards)\b|\d|[\"“$€£])"
+)
 _BREAK = re.compile(
-    r"\s*[,;:()\[\]“”\"]\s*|\s+[–—-]\s+"
+    # A comma before a year or after a day number stays: "December 3, 2008", "Paris, 1998".
+    r"\s*(?:,(?!\s*\d{4}\b)|[;:()\[\]“”\"])\s*|\s+[–—-]\s+"
     rf"|\s+(?={_PREPOSITION}\s+(?:which|whom|whose)\b)"
     r"|(?<!\bin)(?<!\bof)(?<!\bto)(?<!\bby)(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bwith)(?<!\bfrom)"
-    r"\s+(?=(?:and|but|or|which|who|whom|whose|where|while|whereas|although|though|because|"
-    r"unless|according)\b)",
-    re.IGNORECASE,
+    r"\s+(?=(?:which|who|whom|whose|where|while|whereas|although|though|because|unless|"
+    rf"according)\b|(?:and|but|or)\s+{_SUBJECT})",
 )
 _EDGE_WORDS = re.compile(
     r"^(?:and|but|or|which|while|whereas|so|then|also|however)\b\s*|[\s,;:–—-]+$",
@@ -81,6 +93,8 @@ def shortest_window(
             if _SENTENCE_END.search(piece):  # a quote the splitter left joined: never across
                 continue
             if valid is not None and not valid(piece):
+                continue
+            if i > 0 and not _OPENING.match(text[slice(*trim(text, (start, end)))]):
                 continue
             words = len(_WORD.findall(piece))
             score = value(piece) - word_cost * words

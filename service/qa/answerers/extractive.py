@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,18 +21,16 @@ import numpy as np
 from citedqa.irregular import BASE_FORM
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
-from citedqa.terms import key_terms, stem, stopwords, words
+from citedqa.terms import key_terms, stem, words
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import shortest_window
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
-from service.qa.answerers.synonyms import WordMatcher
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 
 Span = tuple[int, int]
 _MIN_PREFIX = 4  # "meet" holds "meeting"; shorter stems must match exactly
 _TAGGED = 6  # sentences holding the focus whose entities are tagged (4 ms each, cached)
-_NEAR_MISSES = 8  # best sentences checked for the focus in other words (word vectors, cached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +58,14 @@ def holds(term: str, have: frozenset[str] | set[str]) -> bool:
     """A stem is held by a set of stems exactly, or by a shared prefix of 4+ letters."""
     if term in have:
         return True
-    if len(term) < _MIN_PREFIX:
-        return False
-    return any(len(h) >= _MIN_PREFIX and (h.startswith(term) or term.startswith(h)) for h in have)
+    if len(term) < _MIN_PREFIX or any(ch.isdigit() for ch in term):
+        return False  # "debconf21" is not "debconf14", "su57" not "su35"
+    return any(
+        len(h) >= _MIN_PREFIX
+        and not any(ch.isdigit() for ch in h)
+        and (h.startswith(term) or term.startswith(h))
+        for h in have
+    )
 
 
 class ExtractiveAnswerer:
@@ -79,10 +81,8 @@ class ExtractiveAnswerer:
         min_evidence_score: float,
         min_sentence_score: float,
         evidence_pool: int = 15,
-        matcher: WordMatcher | None = None,
     ) -> None:
         self.linguist = linguist
-        self.matcher = matcher
         # The sentence that answers is often outside the top few chunks (a chunk is ranked
         # by all its sentences), so sentences are read from a wider pool.
         self.evidence_pool = evidence_pool
@@ -136,8 +136,10 @@ class ExtractiveAnswerer:
     ) -> list[Claim] | RefusalReason:
         """Claims answering one question (or one part of a question), or why there are none.
 
-        First the sentences holding the focus word for word; when none of them answers, the
-        best few that hold it in other words (`synonyms`)."""
+        The focus is matched word for word (stems, prefixes, irregular verbs): matching it in
+        other words (MiniLM word vectors, `synonyms`) fixed as many dev questions as it broke
+        ("foreign" ~ "international", "president" ~ "administration"), so it is left to the
+        LLM path, where it only decides whether the LLM is asked."""
         scenes = {c.chunk_id: sentence_terms(f"{c.title}\n{c.text}") for c in evidence.chunks}
         pool = frozenset().union(*scenes.values())
         if not all(holds(t, pool) for t in asked.event):
@@ -145,25 +147,6 @@ class ExtractiveAnswerer:
         ranked = [c for c in self.candidates(evidence, asked) if c.score >= self.min_sentence_score]
         focused = [c for c in ranked if _holds_focus(c, asked, scenes[c.chunk.chunk_id])]
         answers = self._typed(focused, asked)
-        if not answers and self.matcher is not None:
-            matcher = self.matcher
-            stop = stopwords()
-
-            def reworded(term: str, cand: Candidate) -> bool:
-                word = asked.words.get(term)
-                others = [w for w in words(cand.text) if w not in stop and not w.isdigit()]
-                return word is not None and matcher.near(word, others)
-
-            tried = {id(c) for c in focused}
-            near = [c for c in ranked[:_NEAR_MISSES] if id(c) not in tried]
-            matcher.prepare(
-                [*asked.words.values(), *(w for c in near for w in words(c.text) if w not in stop)]
-            )
-            reworded_focus = [
-                c for c in near if _holds_focus(c, asked, scenes[c.chunk.chunk_id], reworded)
-            ]
-            answers = self._typed(reworded_focus, asked)
-            focused = focused or reworded_focus
         if not answers:
             return "no_answer_of_type" if focused else "focus_not_found"
         claims: list[Claim] = []
@@ -220,20 +203,16 @@ def question_parts(question: str) -> list[str]:
     return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
 
 
-def _holds_focus(
-    cand: Candidate,
-    asked: QuestionFrame,
-    scene: frozenset[str],
-    reworded: Callable[[str, Candidate], bool] | None = None,
-) -> bool:
+def _holds_focus(cand: Candidate, asked: QuestionFrame, scene: frozenset[str]) -> bool:
     """The sentence holds what is asked; its passage (chunk and title) holds at least half
     of the scene and the names, which the sentence may leave to "he" or "there" and a
     question may put in other words ("the South Korean president" for "Moon")."""
-    for term in asked.required:
-        if not holds(term, cand.terms) and (reworded is None or not reworded(term, cand)):
-            return False
+    if not all(holds(term, cand.terms) for term in asked.required):
+        return False
     if not all(any(holds(t, scene) for t in person) for person in asked.persons if person):
         return False  # "Which factories did Moon tour?" is not answered about Kim
+    if not all(holds(t, scene) for t in asked.names if any(ch.isdigit() for ch in t)):
+        return False  # a numbered name is exact: "DebConf21" is not answered about DebConf14
     setting = asked.context | asked.names
     missing = len(setting) - sum(holds(t, scene) for t in setting)
     # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").

@@ -1,16 +1,15 @@
 """Whether a sentence says a question's word in other words ("projectiles" / "missiles").
 
-The focus rule matches stems, so a question worded differently from the text would be
-refused. As a second chance, a word of the question counts as held when a word of the
-sentence is close to it in the embedder's space (cosine >= `threshold`). Measured pairs
+Used before an LLM is asked (`rules.AnswerRules.mentioned`): an LLM words things its own way,
+so the passages count as mentioning a question's word when one of their words is close to it
+in the embedder's space (cosine >= `threshold`). The extractive answerer does not use it: on
+the dev questions it fixed as many as it broke ("president" ~ "administration"). Measured pairs
 (all-MiniLM-L6-v2, single words): synonyms 0.57-0.88 (price/cost 0.73, annual/yearly 0.82,
 ambassador/envoy 0.67, airliner/aircraft 0.75); related but different words 0.34-0.49
 (ambassador/spokesman 0.49, meet/negotiations 0.34, food/aid 0.36). Antonyms can score high
-(succeed/failed 0.61), so this is only a second chance for sentences that already hold the
-rest of the question, never the first test.
+(succeed/failed 0.61), and verbs score low even when synonyms (host/welcomed 0.31).
 
-Word vectors cost about 1-2 ms a word on 2 cores: they are cached, and only the few best
-near-miss sentences are checked.
+Word vectors cost about 1-2 ms a word on 2 cores: they are cached, and embedded in one batch.
 """
 
 from __future__ import annotations
@@ -51,6 +50,8 @@ class WordMatcher:
         self._vectors(list(dict.fromkeys(words)))
 
     def _vectors(self, words: list[str]) -> np.ndarray:
+        if not words:
+            return np.empty((0, 0), dtype=np.float32)
         with self._lock:
             known = {w: self._cache[w] for w in words if w in self._cache}
         missing = [w for w in words if w not in known]
