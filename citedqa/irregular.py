@@ -42,3 +42,7 @@ BASE_FORM: dict[str, str] = {
     if form != verb.split()[0]
 }
 """{"met": "meet", "held": "hold", ...}: past and participle forms that differ from the base."""
+
+AGENT: dict[str, str] = {"author": "write", "authors": "write", "authored": "write"}
+"""Who did it, where the noun is not the verb plus -er ("author" wrote; "writer" and "editor"
+already share a stem with "write" and "edit")."""

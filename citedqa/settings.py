@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         description="Chunks the answerer reads its sentences from (at least the request's top_k).",
     )
     min_sentence_score: float = Field(
-        0.50, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
+        0.40, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
     )
     min_support_score: float = Field(
         0.50, ge=0.0, le=1.0, description="Below this a quote does not support its sentence."

@@ -76,6 +76,7 @@ _REASON = re.compile(
     re.IGNORECASE,
 )
 _CLASS_WORD = re.compile(r"[\w’'-]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
 _ORDINAL = re.compile(
     r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
     r"tenth|eleventh|twelfth|twentieth|thirtieth|hundredth|last)\b",
@@ -118,7 +119,7 @@ def answer_spans(
     if kind == "reason":
         return [m.span() for m in _REASON.finditer(text)]
     if kind == "class":
-        return _class_spans(text, frame)
+        return _class_spans(text, frame) + _literals(text, frame)
     given = set(frame.terms) | frame.names
     spans = [
         (e.start, e.end)
@@ -126,6 +127,17 @@ def answer_spans(
         if _fits(e, frame) and not _given(e.text, given) and not _same_entity(e, frame.names)
     ]
     spans += [m.span() for m in _patterns(frame).finditer(text) if not _given(m.group(), given)]
+    if kind == "person" and frame.sub == "name":
+        spans += _literals(text, frame)
+    if kind == "person" and not spans:
+        # The small model misses names in bylines and lists ("Editor: Pablo Galindo Salgado"):
+        # two to four capitalised words, none of them the question's, stand in.
+        spans = [
+            m.span()
+            for m in _CAPITALISED.finditer(text)
+            if not _given(m.group(), given)
+            and not any(_stem_in(t, frame.names) for t in key_terms(m.group()))
+        ]
     if kind == "quantity":
         spans = [s for s in spans if _quantity(text, s, frame)]
     return sorted(set(spans))
@@ -207,6 +219,16 @@ def _same_entity(entity: Entity, names: frozenset[str]) -> bool:
     return entity.label in {"PERSON", "ORG", "GPE", "FAC", "LOC"} and any(
         _stem_in(t, names) for t in key_terms(entity.text)
     )
+
+
+_LITERAL = re.compile(r"`[^`\n]{1,60}`|\b[A-Z][a-z]+[A-Z]\w*\b")
+
+
+def _literals(text: str, frame: QuestionFrame) -> list[Span]:
+    """Code and CamelCase names the question does not hold (`.venv`, `SystemExit`): what
+    technical documents name things with."""
+    given = set(frame.terms) | frame.names
+    return [m.span() for m in _LITERAL.finditer(text) if not _given(m.group().strip("`"), given)]
 
 
 def _class_spans(text: str, frame: QuestionFrame) -> list[Span]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from citedqa.irregular import BASE_FORM
+from citedqa.irregular import AGENT, BASE_FORM
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from citedqa.terms import key_terms, stem, words
@@ -109,7 +109,7 @@ class ExtractiveAnswerer:
                 hits={t: w / total for t, w in weights.items() if holds(t, terms)},
             )
             for chunk, start, end, text, terms, vector in raw
-            if terms - question_terms
+            if terms - question_terms and not _HEADING.match(text.strip())
         ]
         return sorted(out, key=lambda c: c.score, reverse=True)
 
@@ -145,7 +145,16 @@ class ExtractiveAnswerer:
         if not all(holds(t, pool) for t in asked.event):
             return "focus_not_found"  # no passage mentions the event asked about
         ranked = [c for c in self.candidates(evidence, asked) if c.score >= self.min_sentence_score]
-        focused = [c for c in ranked if _holds_focus(c, asked, scenes[c.chunk.chunk_id])]
+        documents: dict[str, frozenset[str]] = {}
+        for chunk in evidence.chunks:
+            documents[chunk.doc_id] = (
+                documents.get(chunk.doc_id, frozenset()) | scenes[chunk.chunk_id]
+            )
+        focused = [
+            c
+            for c in ranked
+            if _holds_focus(c, asked, scenes[c.chunk.chunk_id], documents[c.chunk.doc_id])
+        ]
         answers = self._typed(focused, asked)
         if not answers:
             return "no_answer_of_type" if focused else "focus_not_found"
@@ -203,16 +212,34 @@ def question_parts(question: str) -> list[str]:
     return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
 
 
-def _holds_focus(cand: Candidate, asked: QuestionFrame, scene: frozenset[str]) -> bool:
+def _has_number(number: str, text: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(number)}(?![\w]|\.\d)", text) is not None
+
+
+_HEADING = re.compile(
+    r"^[#\s]*(?:[A-Z0-9][\w’'-]*\s*|(?:a|an|the|of|and|or|in|on|to|for|with)\s+){1,8}$"
+)
+
+
+def _holds_focus(
+    cand: Candidate, asked: QuestionFrame, scene: frozenset[str], document: frozenset[str]
+) -> bool:
     """The sentence holds what is asked; its passage (chunk and title) holds at least half
     of the scene and the names, which the sentence may leave to "he" or "there" and a
-    question may put in other words ("the South Korean president" for "Moon")."""
+    question may put in other words ("the South Korean president" for "Moon"); the numbers
+    asked about are in the passage as written, and the names that are nouns ("Windows") are
+    in what was retrieved of its document (which need not repeat its topic in every chunk)."""
     if not all(holds(term, cand.terms) for term in asked.required):
         return False
     if not all(any(holds(t, scene) for t in person) for person in asked.persons if person):
         return False  # "Which factories did Moon tour?" is not answered about Kim
     if not all(holds(t, scene) for t in asked.names if any(ch.isdigit() for ch in t)):
         return False  # a numbered name is exact: "DebConf21" is not answered about DebConf14
+    passage = cand.chunk.text
+    if not all(_has_number(n, passage) for n in asked.numbers):
+        return False  # "version 0.21" is not answered about version 0.1
+    if not all(holds(t, document) for t in asked.proper):
+        return False  # "on Windows" is not answered about Linux
     setting = asked.context | asked.names
     missing = len(setting) - sum(holds(t, scene) for t in setting)
     # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").
@@ -296,7 +323,7 @@ def _sentences(
             # No stored sentence vectors: fall back to the chunk's own vector.
             spans = tuple((chunk.start + s, chunk.start + e) for s, e in sentence_spans(chunk.text))
             vectors = np.repeat(evidence.vector[None, :] * chunk.score, len(spans), axis=0)
-        for (start, end), vector in zip(spans, vectors, strict=True):
+        for (start, end), vector in _fields(chunk, list(spans), vectors):
             if (chunk.doc_id, start, end) in seen:
                 continue
             seen.add((chunk.doc_id, start, end))
@@ -305,9 +332,29 @@ def _sentences(
     return out
 
 
+def _fields(
+    chunk: RetrievedChunk, spans: list[Span], vectors: np.ndarray
+) -> list[tuple[Span, np.ndarray]]:
+    """The chunk's sentences, a label line ("Author:", "Released:") joined to the value
+    that follows it: the two are one fact, and apart neither answers."""
+    out: list[tuple[Span, np.ndarray]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        label = chunk.text[start - chunk.start : end - chunk.start].strip()
+        if label.endswith(":") and len(label.split()) <= 4 and i + 1 < len(spans):
+            out.append(((start, spans[i + 1][1]), vectors[i + 1]))
+            i += 2
+            continue
+        out.append(((start, end), vectors[i]))
+        i += 1
+    return out
+
+
 def sentence_terms(text: str) -> frozenset[str]:
     """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet")."""
     bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
+    bases |= {stem(AGENT[w]) for w in words(text) if w in AGENT}
     return frozenset(key_terms(text)) | bases
 
 

@@ -96,6 +96,10 @@ class QuestionFrame:
     names: frozenset[str]
     persons: tuple[frozenset[str], ...] = ()  # each person named: the passage must name them
     event: frozenset[str] = frozenset()  # the main verb: the passages must mention it
+    numbers: frozenset[str] = (
+        frozenset()
+    )  # "version 0.21", "Resolution 2397": exact, in the passage
+    proper: frozenset[str] = frozenset()  # names that are nouns ("Windows"): in the passage
     terms: tuple[str, ...] = ()  # every key term of the question (stems), for coverage
     words: dict[str, str] = field(default_factory=dict)  # stem -> the question's word for it
 
@@ -133,6 +137,12 @@ def frame(parse: Parse) -> QuestionFrame:
         if t.pos == "NOUN" and i not in excluded and t.lemma not in _META_NOUNS and not t.ent
         and not (t.lemma == "place" and tokens[t.head].lemma == "take")  # "take place"
     }  # fmt: skip
+    # A noun modifying another ("[logging] level", "[regular expression] flag") narrows it,
+    # but texts often drop or vary it: the passage must hold it, the sentence need not.
+    compounds = {
+        i for i in content if tokens[i].dep == "compound" and tokens[tokens[i].head].pos == "NOUN"
+    }
+    scene |= compounds
     required = content - scene
     # An adjective narrows its noun ("favourite food", "annual volume"): it is asked too.
     required |= {
@@ -156,7 +166,8 @@ def frame(parse: Parse) -> QuestionFrame:
     if not required:
         required = {i for i, t in enumerate(tokens) if t.pos == "ADJ" and i not in excluded}
     stems = {i: [stem(p) for p in _parts(tokens[i])] for i in range(len(tokens))}
-    need = {s for i in required for s in stems[i] if s and s not in names}
+    stop = stopwords()  # a stop word is never a sentence's key term: never required either
+    need = {s for i in required for s in stems[i] if s and s not in names and s not in stop}
     return QuestionFrame(
         question=parse.text,
         kind=kind,
@@ -169,8 +180,21 @@ def frame(parse: Parse) -> QuestionFrame:
         ),
         names=names,
         event=frozenset(s for i in event for s in stems[i] if s),
+        numbers=frozenset(
+            t.text.strip(".,")
+            for t in tokens
+            if any(ch.isdigit() for ch in t.text) and t.ent != "DATE"
+        ),
+        proper=frozenset(
+            s
+            for t in tokens
+            if t.pos == "PROPN" and t.ent != "NORP"
+            for s in (stem(p) for p in _parts(t))
+            if s and s not in stop
+        ),
         persons=tuple(frozenset(key_terms(e.text)) for e in parse.entities if e.label == "PERSON"),
-        terms=tuple(key_terms(parse.text)),
+        # Surface stems and the lemmas' ("wrote": "write"), as a sentence's terms have both.
+        terms=tuple(dict.fromkeys([*key_terms(parse.text), *need])),
         words={s: tokens[i].lemma for i in required | content for s in stems[i] if s},
     )
 
