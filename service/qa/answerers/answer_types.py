@@ -132,11 +132,13 @@ def answer_spans(
     if kind == "person" and not spans:
         # The small model misses names in bylines and lists ("Editor: Pablo Galindo Salgado"):
         # two to four capitalised words, none of them the question's, stand in.
+        tagged = [(e.start, e.end) for e in entities]  # a place or a date is no name
         spans = [
             m.span()
             for m in _CAPITALISED.finditer(text)
             if not _given(m.group(), given)
             and not any(_stem_in(t, frame.names) for t in key_terms(m.group()))
+            and not any(s < m.end() and m.start() < e for s, e in tagged)
         ]
     if kind == "quantity":
         spans = [s for s in spans if _quantity(text, s, frame)]

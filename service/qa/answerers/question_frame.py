@@ -188,7 +188,7 @@ def frame(parse: Parse) -> QuestionFrame:
         proper=frozenset(
             s
             for t in tokens
-            if t.pos == "PROPN" and t.ent != "NORP"
+            if t.pos == "PROPN" and t.ent not in {"NORP", "DATE", "TIME"}
             for s in (stem(p) for p in _parts(t))
             if s and s not in stop
         ),
