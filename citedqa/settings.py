@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         0.30, ge=-1.0, le=1.0, description="Below this retrieval similarity nothing counts."
     )
     answer_pool: int = Field(
-        15,
+        10,
         ge=1,
         le=100,
         description="Chunks the answerer reads its sentences from (at least the request's top_k).",

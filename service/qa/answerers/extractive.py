@@ -56,15 +56,14 @@ class Candidate:
 
 
 def holds(term: str, have: frozenset[str] | set[str]) -> bool:
-    """A stem is held by a set of stems exactly, or by a shared prefix of 4+ letters."""
+    """A stem is held by a set of stems exactly, or by a shared prefix of 4+ letters; stems
+    with digits only exactly ("debconf21" is not "debconf14", "su57" not "su35")."""
     if term in have:
         return True
-    if len(term) < _MIN_PREFIX or any(ch.isdigit() for ch in term):
-        return False  # "debconf21" is not "debconf14", "su57" not "su35"
+    if len(term) < _MIN_PREFIX or not term.isalpha():
+        return False
     return any(
-        len(h) >= _MIN_PREFIX
-        and not any(ch.isdigit() for ch in h)
-        and (h.startswith(term) or term.startswith(h))
+        (h.startswith(term) or term.startswith(h)) and len(h) >= _MIN_PREFIX and h.isalpha()
         for h in have
     )
 
@@ -81,7 +80,7 @@ class ExtractiveAnswerer:
         linguist: Linguist,
         min_evidence_score: float,
         min_sentence_score: float,
-        evidence_pool: int = 15,
+        evidence_pool: int = 10,
     ) -> None:
         self.linguist = linguist
         # The sentence that answers is often outside the top few chunks (a chunk is ranked
