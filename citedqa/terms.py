@@ -20,13 +20,14 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _local = threading.local()
 
 
+_STOPWORDS_FILE = Path(__file__).with_name("stopwords_english.txt")
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """nltk's English stop words, read from the copy llama-index ships (no download)."""
-    import llama_index.core
-
-    path = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords/english"
-    words = set(path.read_text(encoding="utf-8").split())
+    """nltk's English stop words (our copy, `stopwords_english.txt`) and question words."""
+    lines = _STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
     # Words that shape a question rather than name what it is about.
     extra = {
         "also",
