@@ -8,8 +8,9 @@ from citedqa.documents import load_document
 from citedqa.embedder import MAX_WORDPIECES, Embedder
 from citedqa.models import Document
 from citedqa.sentences import sentence_spans
+from tests.helpers import SEEDS
 
-SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
 def chunker_for(embedder: Embedder, max_tokens: int = 128, overlap: int = 32) -> Chunker:
@@ -28,7 +29,7 @@ def test_sentence_spans_respect_abbreviations_and_lines() -> None:
     ]
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem[:3])
 def test_chunks_keep_exact_offsets_and_fit_the_model(embedder: Embedder, path: Path) -> None:
     doc = load_document(path, path.parent)
     chunks = chunker_for(embedder).split(doc)

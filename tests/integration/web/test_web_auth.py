@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 
 from eval.inprocess import serve_app
 from service.app import create_app
-from tests.conftest import make_settings
-from tests.web.conftest import Served, ask
+from tests.helpers import Served, ask, make_settings
 
 USER, ADMIN = "user-key-1", "admin-key-2"
 NOTES = b"# Ferry notes\n\nThe Lindholm ferry carries 120 cars on every crossing.\n"

@@ -17,8 +17,7 @@ from eval.inprocess import serve_app
 from service.app import create_app
 from service.middleware.limits import BodyLimit
 from service.web.page import STATIC_DIR
-from tests.apps import client_for, settings_like
-from tests.conftest import SEEDS, make_settings
+from tests.helpers import SEEDS, client_for, make_settings, settings_like
 
 PROBLEM = "application/problem+json"
 HUGE_BYTES = 10_000_000

@@ -10,8 +10,7 @@ from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
-from tests.conftest import SEEDS, make_settings
-from tests.fixtures import ARTICLE_HTML
+from tests.helpers import ARTICLE_HTML, SEEDS, make_settings
 
 PROBLEM = "application/problem+json"
 

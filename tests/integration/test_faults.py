@@ -25,9 +25,8 @@ from citedqa.store import ManifestEntry
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
-from tests.apps import client_for
 from tests.chroma_process import ChromaProcess
-from tests.conftest import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, client_for, free_port, make_settings
 
 KIM = {"question": "Where did Putin and Kim meet?"}
 QUESTIONS = [

@@ -6,8 +6,7 @@ import re
 
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.fixtures import ARTICLE_HTML
-from tests.web.conftest import Served, ask
+from tests.helpers import ARTICLE_HTML, Served, ask
 
 HOSTILE_TITLE = '<img src=x onerror="window.__xss = 1"> Ferry notes 🚢 & <b>more</b>'
 FERRY = (

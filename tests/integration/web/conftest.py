@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from eval.inprocess import serve_app
 from service.app import create_app
-from tests.conftest import make_settings
+from tests.helpers import Served, make_settings
 
 CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
@@ -66,14 +65,6 @@ def web_url(api: httpx.Client) -> str:
     return str(api.base_url).rstrip("/")
 
 
-@dataclass(frozen=True)
-class Served:
-    """An app over its own empty store: its URL and an HTTP client for checking."""
-
-    url: str
-    client: httpx.Client
-
-
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Served]:
     """An app over a fresh, empty store, for tests that upload and delete."""
@@ -83,9 +74,3 @@ def fresh(tmp_path: Path) -> Iterator[Served]:
         httpx.Client(base_url=url, timeout=60) as client,
     ):
         yield Served(url, client)
-
-
-def ask(page: Page, question: str) -> None:
-    """Type a question into the page and press Ask."""
-    page.get_by_label("Question").fill(question)
-    page.get_by_role("button", name="Ask", exact=True).click()

@@ -13,13 +13,7 @@ from citedqa.errors import EmbedderMismatchError
 from citedqa.settings import Settings
 from citedqa.store import Store, make_client
 from ingest.job import ingest_path
-from tests.conftest import ROOT, SEEDS, make_settings
-
-
-def store_state(settings: Settings) -> tuple[set[str], dict[str, tuple[str, ...]]]:
-    embedder = make_embedder(settings)
-    store = open_store(settings, embedder)
-    return store.stored_chunk_ids(), {d: e.chunk_ids for d, e in store.manifest().items()}
+from tests.helpers import ROOT, SEEDS, make_settings, store_state
 
 
 def test_ingest_seeds_then_rerun_adds_nothing(settings: Settings) -> None:

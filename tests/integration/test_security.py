@@ -11,8 +11,7 @@ from starlette.routing import BaseRoute, Route
 from citedqa.settings import Settings
 from service.middleware.ratelimit import RateLimiter
 from service.middleware.security import is_public
-from tests.apps import client_for, settings_like
-from tests.conftest import free_port
+from tests.helpers import client_for, free_port, settings_like
 
 USER, ADMIN = "user-key-5f1e0c", "admin-key-9a7d3b"
 PROBLEM = "application/problem+json"

@@ -15,8 +15,7 @@ from citedqa.terms import key_terms
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
-from tests.conftest import SEEDS
-from tests.fixtures import ARTICLE_HTML, make_pdf
+from tests.helpers import ARTICLE_HTML, SEEDS, make_pdf
 
 SEED_003 = SEEDS / "003_13bda4f2a4d9edd0.txt"
 JUNK_003 = [

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from citedqa.settings import Settings
 from service.telemetry.logs import JsonFormatter, configure_logging
-from tests.apps import client_for, settings_like
+from tests.helpers import client_for, settings_like
 
 KIM = {"question": "Where did Putin and Kim meet?"}
 OFF_TOPIC = {"question": "Which recipe uses butter and chocolate?"}

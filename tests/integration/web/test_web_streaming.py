@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from eval.inprocess import serve_app
 from service.web import page as web_page
-from tests.web.conftest import ask
+from tests.helpers import ask
 
 FIRST = "Kim travelled by armoured train. "
 FINAL = {

@@ -15,9 +15,8 @@ import pytest
 
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
-from tests.conftest import make_settings
 from tests.fake_llm import FakeLLM, Sent
-from tests.test_api import check_citations
+from tests.helpers import check_citations, make_settings
 from tests.test_llm_backends import SECRET, served
 
 DOCUMENT = """Kim at the cosmodrome

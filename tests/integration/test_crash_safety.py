@@ -14,8 +14,7 @@ from citedqa.sentences import sentence_spans
 from citedqa.settings import Settings
 from ingest.job import ingest_path
 from service.components import Components
-from tests.conftest import ROOT, SEEDS, make_settings
-from tests.test_ingest import store_state
+from tests.helpers import ROOT, SEEDS, make_settings, store_state
 
 
 def make_corpus(folder: Path, count: int) -> None:

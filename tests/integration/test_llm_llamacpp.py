@@ -14,8 +14,7 @@ from citedqa.errors import ConfigError
 from citedqa.settings import Settings
 from service.components import plan_threads
 from service.qa.answerers.llamacpp import LlamaCppLLM, smollm2_gguf
-from tests.conftest import make_settings
-from tests.test_api import check_citations
+from tests.helpers import check_citations, make_settings
 from tests.test_llm_backends import QUESTION, served
 
 needs_extra = pytest.mark.skipif(

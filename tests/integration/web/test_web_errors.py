@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.web.conftest import ask
+from tests.helpers import ask
 
 QUESTION = "Where did Putin and Kim meet?"
 PROBLEM = "application/problem+json"

@@ -9,8 +9,7 @@ from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
-from tests.conftest import SEEDS, make_settings
-from tests.test_ingest import store_state
+from tests.helpers import SEEDS, make_settings, store_state
 
 
 def test_ingest_and_query_through_a_chroma_server(

@@ -9,7 +9,7 @@ from citedqa.embedder import Embedder
 from citedqa.models import content_hash
 from ingest.job import ingest_path
 from service.qa.texts import DocumentTexts
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 def test_text_is_given_only_for_its_own_version(tmp_path: Path, embedder: Embedder) -> None:

@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import Page, Request, expect
 
 from service.qa.citing import REFUSAL
-from tests.web.conftest import ask
+from tests.helpers import ask
 
 QUESTION = "Where did Putin and Kim meet?"
 

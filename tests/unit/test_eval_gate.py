@@ -20,6 +20,7 @@ from eval.gate import SHOWN_OFFENDERS, Thresholds, check_gate, format_failures, 
 from eval.observation import Citation, Observation
 from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.summary import summarize
+from tests.helpers import ROOT
 
 DOC = "Putin met Kim Jong Un. They discussed railways."
 
@@ -98,7 +99,7 @@ def test_bad_thresholds_files(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_committed_thresholds_load() -> None:
-    thresholds = load_thresholds(Path(__file__).parent.parent / "eval" / "thresholds.toml")
+    thresholds = load_thresholds(ROOT / "eval" / "thresholds.toml")
     assert thresholds.minimum[CITATION_VALIDITY] == 1.0
     assert "error_rate" in thresholds.maximum and FALSE_REFUSAL_RATE in thresholds.maximum
 

@@ -14,8 +14,9 @@ from eval.questions import (
     load_questions,
     select,
 )
+from tests.helpers import ROOT
 
-COMMITTED = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+COMMITTED = ROOT / "eval" / "questions.jsonl"
 
 GOOD = {
     "id": "q1",

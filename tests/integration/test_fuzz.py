@@ -21,8 +21,7 @@ from schemathesis.specs.openapi import checks
 
 from ingest.job import ingest_path
 from service.app import create_app
-from tests.apps import settings_like
-from tests.conftest import SEEDS, make_settings
+from tests.helpers import SEEDS, make_settings, settings_like
 
 USER, ADMIN = "fuzz-user-key", "fuzz-admin-key"
 EXAMPLES = {GenerationMode.POSITIVE: 80, GenerationMode.NEGATIVE: 50}

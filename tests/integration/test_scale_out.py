@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from ingest.job import ingest_path
-from tests.conftest import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, free_port, make_settings
 
 
 @pytest.fixture
