@@ -1,6 +1,6 @@
 """Concurrent query embeddings and searches share batches and equal one-at-a-time results."""
 
-import time
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,8 +11,24 @@ from citedqa.embedder import Embedder
 from citedqa.errors import ShuttingDownError, StoreUnavailableError
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.qa.batching import NearestSearch, QueryEncoder
+from service.qa.batching import MicroBatcher, NearestSearch, QueryEncoder
 from service.qa.generation import BackgroundJob
+from tests.helpers import wait_until
+
+
+class Gate:
+    """Holds the worker's first batch until more calls have queued behind it, so that the
+    next batch holds several whatever the thread scheduler does (no timing assumed)."""
+
+    def __init__(self) -> None:
+        self.opened = threading.Event()
+
+    def pass_first(self) -> None:
+        self.opened.wait(timeout=30)
+
+    def open_when_queued(self, batcher: MicroBatcher[Any, Any], waiting: int) -> None:
+        wait_until(lambda: batcher._queue.qsize() >= waiting)
+        self.opened.set()
 
 
 class CountingEmbedder:
@@ -21,9 +37,11 @@ class CountingEmbedder:
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self.batches: list[int] = []
+        self.gate = Gate()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.batches.append(len(texts))
+        self.gate.pass_first()
         return self.embedder.encode(texts)
 
 
@@ -33,7 +51,9 @@ def test_concurrent_questions_are_batched_and_exact(embedder: Embedder) -> None:
     questions = [f"Question number {i} about the summit?" for i in range(32)]
     try:
         with ThreadPoolExecutor(16) as pool:
-            vectors = list(pool.map(encoder.encode, questions))
+            pending = pool.map(encoder.encode, questions)
+            counting.gate.open_when_queued(encoder._batcher, waiting=2)
+            vectors = list(pending)
         assert max(counting.batches) > 1, "no two questions shared a batch"
         assert sum(counting.batches) == 32
         alone = embedder.encode(questions)
@@ -68,11 +88,13 @@ class CountingStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.batches: list[int] = []
+        self.gate = Gate()
 
     def nearest(
         self, vectors: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[list[tuple[str, float]]]:
         self.batches.append(len(vectors))
+        self.gate.pass_first()
         return self.store.nearest(vectors, k, where)
 
 
@@ -91,7 +113,10 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
     ]
     try:
         with ThreadPoolExecutor(16) as pool:
-            batched = list(pool.map(lambda a: search.nearest(*a), asks))
+            pending = pool.map(lambda a: search.nearest(*a), asks)
+            # Eight waiting fall into at most four (k, filter) groups: two share a search.
+            counting.gate.open_when_queued(search._batcher, waiting=8)
+            batched = list(pending)
         assert max(counting.batches) > 1, "no two searches shared a batch"
         for (vector, k, where), hits in zip(asks, batched, strict=True):
             alone = store.nearest(vector[None, :], k, where)[0]
@@ -125,10 +150,7 @@ def test_a_failed_background_job_waits_before_it_runs_again() -> None:
         job = BackgroundJob(failing, "test-job", retry_after=retry_after)
         for _ in range(2):
             job.start()
-            deadline = time.monotonic() + 10
-            while job._thread is not None and job._thread.is_alive():
-                assert time.monotonic() < deadline
-                time.sleep(0.01)
+            wait_until(lambda: job._thread is None or not job._thread.is_alive())
         return len(runs)
 
     assert runs_after_two_starts(retry_after=60.0) == 1  # not again at once
