@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,25 @@ def test_unchanged_verdict_is_rechecked_when_applied(settings: Settings) -> None
     entry = store.manifest(["port"])["port"]
     assert entry.content_hash == old.content_hash
     assert store.stored_chunk_ids("port") == set(entry.chunk_ids) != set()
+
+
+def test_store_calls_go_through_wrapped_collections(settings: Settings) -> None:
+    """Store.wrap_collections: the hook bench uses to buffer writes (bench.stores)."""
+    ingest_path(settings, SEEDS, show_progress=False)
+    store = open_store(settings, make_embedder(settings))
+    calls: list[tuple[str, str]] = []
+
+    class Recorder:
+        def __init__(self, collection: Any) -> None:
+            self.collection = collection
+
+        def __getattr__(self, name: str) -> Any:
+            calls.append((self.collection.name, name))
+            return getattr(self.collection, name)
+
+    before = (store.count_chunks(), store.manifest())
+    chunks, docs = store.wrap_collections(Recorder)
+    assert isinstance(chunks, Recorder) and isinstance(docs, Recorder)
+    assert (store.count_chunks(), store.manifest()) == before  # same records, same answers
+    assert (settings.collection, "count") in calls
+    assert (f"{settings.collection}-docs", "get") in calls
