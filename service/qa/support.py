@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from citedqa.embedder import Embedder
 from citedqa.terms import capitalised_words, key_terms, stem, stopwords
@@ -167,8 +167,7 @@ class SupportJudge:
         self.min_score = min_score
         self.min_similarity = min_similarity
         # The answerer rates a sentence to pick its quotes, then the Citer rates it again.
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def rate(self, claim: str, quotes: Sequence[str]) -> list[Support]:
@@ -224,9 +223,6 @@ class SupportJudge:
         with self._lock:
             for t in dict.fromkeys(texts):
                 self._cache[t] = known[t]
-                self._cache.move_to_end(t)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
 
     def _judge(self, claim: str, quote: str, similarity: float) -> Support:
