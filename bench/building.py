@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import bare, ingest_bench, stores
 from bench.config import BenchConfig
-from bench.jobs import Job, run_job
+from bench.jobs import Job, JobFunction, run_job
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ def ingest(cfg: BenchConfig, lay: Layout, work: Path) -> dict[str, Any]:
         "seeds_dir": str(cfg.seeds_dir),
         "corpus_dir": str(lay.corpus_dir),
     }
-    result = run_job("ingest", params, work, cfg.build_timeout_s)
+    result = run_job(ingest_bench.measure_ingest, params, work, cfg.build_timeout_s)
     encoder = run_job(
-        "encoder-chunks",
+        ingest_bench.measure_encoder,
         {"data_dir": str(lay.data_dir), "collection": lay.collection},
         work,
         cfg.build_timeout_s,
@@ -69,16 +70,18 @@ def _reusable(path: Path, stamp: dict[str, Any]) -> bool:
 
 def _synthetic_jobs(
     cfg: BenchConfig, layouts: list[Layout], bare_size: int
-) -> list[tuple[str, Layout, Path, str, dict[str, Any]]]:
-    """(result key, layout, directory, job, params) of every store to build."""
-    out = []
+) -> list[tuple[str, Layout, Path, str, JobFunction, dict[str, Any]]]:
+    """(result key, layout, directory, job label (in the cache stamp), job, params) of every
+    store to build."""
+    out: list[tuple[str, Layout, Path, str, JobFunction, dict[str, Any]]] = []
     for lay in layouts:
         common = {"size": lay.size, "seed": cfg.seed, "seeds_dir": str(cfg.seeds_dir)}
         params = {"data_dir": str(lay.data_dir), "collection": lay.collection, **common}
-        out.append((f"{lay.size}", lay, lay.data_dir, "synthetic", params))
+        out.append((f"{lay.size}", lay, lay.data_dir, "synthetic", stores.write_synthetic, params))
         if lay.size == bare_size:
             params = {"path": str(lay.bare_path), "collection": lay.bare_collection, **common}
-            out.append((f"bare-{lay.size}", lay, lay.bare_path, "bare-synthetic", params))
+            job = bare.write_synthetic
+            out.append((f"bare-{lay.size}", lay, lay.bare_path, "bare-synthetic", job, params))
     return out
 
 
@@ -92,13 +95,13 @@ def build_synthetic(
     out: dict[str, Any] = {}
     jobs: list[tuple[str, Path, dict[str, Any], Job]] = []
     try:
-        for key, lay, path, name, params in _synthetic_jobs(cfg, layouts, bare_size):
-            stamp = _stamp(cfg, lay, name)
+        for key, lay, path, label, function, params in _synthetic_jobs(cfg, layouts, bare_size):
+            stamp = _stamp(cfg, lay, label)
             if _reusable(path, stamp):
                 out[key] = {"reused": str(path)}
                 continue
             shutil.rmtree(path, ignore_errors=True)
-            jobs.append((key, path, stamp, Job(name, params, work, cfg.build_timeout_s)))
+            jobs.append((key, path, stamp, Job(function, params, work, cfg.build_timeout_s)))
         for key, path, stamp, job in jobs:
             out[key] = job.result()
             (path / "bench-stamp.json").write_text(json.dumps(stamp))
@@ -117,4 +120,4 @@ def mirror_bare(cfg: BenchConfig, lay: Layout, work: Path) -> dict[str, Any]:
         "path": str(lay.bare_path),
         "bare_collection": lay.bare_collection,
     }
-    return {"bare": run_job("bare-mirror", params, work, cfg.build_timeout_s)}
+    return {"bare": run_job(bare.mirror, params, work, cfg.build_timeout_s)}

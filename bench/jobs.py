@@ -2,8 +2,11 @@
 
 Steps that open Chroma or load the model run in their own process, so each server, build
 and measurement starts clean (no shared caches, one Chroma client per path, RSS per
-process). `python -m bench.jobs NAME PARAMS_PATH OUT_PATH` is the child side (parameters
-go through a file: a list of questions is longer than one command-line argument may be).
+process). A job is a module-level function that takes keyword arguments and returns JSON
+data, passed by reference (`run_job(write_synthetic, ...)`); `python -m bench.jobs
+MODULE:FUNCTION PARAMS_PATH OUT_PATH` is the child side, which imports it again by the
+reference's own module and name (parameters go through a file: a list of questions is
+longer than one command-line argument may be).
 """
 
 from __future__ import annotations
@@ -14,21 +17,21 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Job name -> "module:function"; each function takes keyword arguments and returns JSON data.
-JOBS = {
-    "ingest": "bench.ingest_bench:measure_ingest",
-    "encoder-chunks": "bench.ingest_bench:measure_encoder",
-    "synthetic": "bench.stores:write_synthetic",
-    "fingerprint": "bench.stores:fingerprint",
-    "bare-synthetic": "bench.bare:write_synthetic",
-    "bare-mirror": "bench.bare:mirror",
-    "profile": "bench.profile:measure_profile",
-}
+JobFunction = Callable[..., dict[str, Any]]
+
+
+def _address(function: JobFunction) -> str:
+    """Where the child process finds `function` again: "module:name"."""
+    module, name = function.__module__, function.__qualname__
+    if module == "__main__" or not name.isidentifier():
+        raise ValueError(f"a job must be a module-level function, not {module}.{name}")
+    return f"{module}:{name}"
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -50,8 +53,11 @@ class JobFailed(RuntimeError):
 class Job:
     """A running job: `result()` waits for it (killing it past its deadline)."""
 
-    def __init__(self, name: str, params: dict[str, Any], workdir: Path, timeout: float) -> None:
-        self.name = name
+    def __init__(
+        self, function: JobFunction, params: dict[str, Any], workdir: Path, timeout: float
+    ) -> None:
+        address = _address(function)
+        self.name = name = function.__name__
         stem = workdir / f"job-{name}-{time.monotonic_ns()}"
         self.out, self.log = stem.with_suffix(".out.json"), stem.with_suffix(".log")
         params_path = stem.with_suffix(".in.json")
@@ -59,7 +65,7 @@ class Job:
         self._deadline = time.monotonic() + timeout
         with self.log.open("w") as log:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "bench.jobs", name, str(params_path), str(self.out)],
+                [sys.executable, "-m", "bench.jobs", address, str(params_path), str(self.out)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=child_env(),
@@ -87,9 +93,11 @@ class Job:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def run_job(name: str, params: dict[str, Any], workdir: Path, timeout: float) -> dict[str, Any]:
-    """Run a job to completion and return its result."""
-    job = Job(name, params, workdir, timeout)
+def run_job(
+    function: JobFunction, params: dict[str, Any], workdir: Path, timeout: float
+) -> dict[str, Any]:
+    """Run `function(**params)` in a fresh process to completion and return its result."""
+    job = Job(function, params, workdir, timeout)
     try:
         return job.result()
     finally:
@@ -97,9 +105,9 @@ def run_job(name: str, params: dict[str, Any], workdir: Path, timeout: float) ->
 
 
 def main(argv: list[str]) -> int:
-    """Child side: run JOBS[name](**params) and write its result as JSON."""
-    name, params_path, out = argv
-    module_name, _, function = JOBS[name].partition(":")
+    """Child side: run the job at MODULE:FUNCTION with its params, write its result as JSON."""
+    address, params_path, out = argv
+    module_name, _, function = address.partition(":")
     params = json.loads(Path(params_path).read_text())
     result = getattr(importlib.import_module(module_name), function)(**params)
     Path(out).write_text(json.dumps(result, indent=1))

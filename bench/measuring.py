@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from bench import profile
 from bench.building import Layout
 from bench.ceiling import VARIANTS, EncoderWorker
 from bench.config import BenchConfig
@@ -209,4 +210,4 @@ def measure_profile(
         "collection": lay.collection,
         "questions": {m: qs.get(f"profile-{m}", cfg.profile_questions) for m in modes},
     }
-    return run_job("profile", params, work, 900.0)
+    return run_job(profile.measure_profile, params, work, 900.0)

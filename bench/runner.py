@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import building, measuring
+from bench import building, measuring, stores
 from bench.building import Layout
 from bench.cache import cache_key, cache_root
 from bench.config import BenchConfig
@@ -100,7 +100,7 @@ def _cache(run: Run, work: Path) -> Path | None:
         return None
     params = {"seeds_dir": str(cfg.seeds_dir), "seed": cfg.seed}
     got = run.step(
-        "fingerprint the stored format", lambda: run_job("fingerprint", params, work, 600)
+        "fingerprint the stored format", lambda: run_job(stores.fingerprint, params, work, 600)
     )
     return cache_root(cfg.cache_dir, cache_key(got["fingerprint"])) if got else None
 

@@ -79,8 +79,7 @@ def write_synthetic(
     embedder = make_embedder(settings)
     chunker = make_chunker(settings, embedder)
     store = open_store(settings, embedder)
-    batched = [BatchedCollection(store._chunks), BatchedCollection(store._docs)]
-    store._chunks, store._docs = batched
+    batched = store.wrap_collections(BatchedCollection)
     documents = chunks = 0
     write_seconds = 0.0
     batches = synthetic_batches(load_seed_text(Path(seeds_dir)), embedder, chunker, size, seed)
@@ -129,8 +128,7 @@ def fingerprint(seeds_dir: str, seed: int) -> dict[str, Any]:
         embedder = make_embedder(settings)
         chunker = make_chunker(settings, embedder)
         store = open_store(settings, embedder)
-        captured = [BatchedCollection(store._chunks, 10**9), BatchedCollection(store._docs, 10**9)]
-        store._chunks, store._docs = captured
+        captured = store.wrap_collections(lambda c: BatchedCollection(c, 10**9))
         seeds = load_seed_text(Path(seeds_dir))
         batch = next(iter(synthetic_batches(seeds, embedder, chunker, 40, seed)))
         store.write_chunks(batch.doc, batch.chunks, batch.vectors, batch.sentence_vectors)

@@ -104,6 +104,14 @@ class Store:
                 f"`python -m ingest`), or delete the data directory and ingest again."
             )
 
+    def wrap_collections(self, wrap: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """Route every later call to the chunk and the manifest collection through
+        `wrap(collection)`; returns the two wrappers, chunks first. The benchmark buffers
+        writes this way (bench.stores.BatchedCollection); the Store's records are unchanged.
+        """
+        self._chunks, self._docs = wrap(self._chunks), wrap(self._docs)
+        return self._chunks, self._docs
+
     # --- generation -----------------------------------------------------------------------
 
     def generation(self) -> str:

@@ -15,18 +15,22 @@ import Stemmer  # PyStemmer: the C Snowball stemmers
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+# A word inside a sentence: not the text's first, nor one after a sentence's end, a colon or
+# semicolon, an opening quote or a parenthesis.
+_INNER_WORD = re.compile(r"(?<!^)(?<![.!?:;]\s)(?<![“\"(])\b\w[\w’'-]*")
 # PyStemmer rather than nltk's PorterStemmer: 70x faster (BM25 stems every chunk when it
 # builds) and no nltk import (76 MB resident). A Stemmer object must not be shared by threads.
 _local = threading.local()
 
 
+_STOPWORDS_FILE = Path(__file__).with_name("stopwords_english.txt")
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """nltk's English stop words, read from the copy llama-index ships (no download)."""
-    import llama_index.core
-
-    path = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords/english"
-    words = set(path.read_text(encoding="utf-8").split())
+    """nltk's English stop words (our copy, `stopwords_english.txt`) and question words."""
+    lines = _STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
     # Words that shape a question rather than name what it is about.
     extra = {
         "also",
@@ -63,6 +67,18 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lowercased word tokens (hyphenated and apostrophe words kept whole)."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def capitalised_words(text: str) -> list[str]:
+    """The words a reader takes for names: capitalised words inside a sentence, in order.
+
+    The one "capitalised word = name" rule (support checks, chat condensing): a word whose
+    first letter is a capital, unless it starts the text, follows a sentence's end (".!?"),
+    a colon or semicolon, or opens a quote or parenthesis. Trailing apostrophes and hyphens
+    are dropped ("Jesus’" -> "Jesus"); possessive "'s" and inner hyphens are kept.
+    """
+    found = (m.group().rstrip("’'-") for m in _INNER_WORD.finditer(text.strip()))
+    return [w for w in found if w and w[0].isupper()]
 
 
 def key_terms(text: str) -> list[str]:

@@ -36,8 +36,11 @@ def plot_categories(
 ) -> Path:
     """Draw a grouped bar chart (one group per category, ``sizes`` its question count)."""
     # Figure + the Agg canvas directly: no pyplot global state, safe off the main thread.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # the `eval` extra
+        raise RuntimeError("charts need matplotlib: uv sync --extra eval") from exc
 
     names = list(categories)
     width = 0.8 / len(PLOT_METRICS)

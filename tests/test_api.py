@@ -5,17 +5,10 @@ import pytest
 
 from service.qa.citing import REFUSAL
 
+# check_citations is also imported from here by tests/test_llm_backends.py.
+from tests.helpers import check_citations
+
 PROBLEM = "application/problem+json"
-
-
-def check_citations(api: httpx.Client, body: dict) -> None:
-    """Every citation's quote is verbatim at its offsets; markers match citations."""
-    for n, citation in enumerate(body["citations"], start=1):
-        doc = api.get(f"/v1/documents/{citation['doc_id']}").json()
-        assert doc["text"][citation["start"] : citation["end"]] == citation["quote"]
-        assert citation["quote"] and citation["title"] == doc["title"]
-        assert citation["chunk_id"].startswith(f"{citation['doc_id']}:{doc['content_hash'][:12]}:")
-        assert f"[{n}]" in body["answer"]
 
 
 def test_where_did_putin_and_kim_meet(api: httpx.Client) -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 import numpy as np
+from cachetools import LRUCache
 
 from citedqa.embedder import Embedder
 from citedqa.errors import ShuttingDownError
@@ -88,22 +89,18 @@ class QueryEncoder:
         self._batcher: MicroBatcher[str, np.ndarray] = MicroBatcher(
             lambda texts: list(embedder.encode(texts)), "query-encoder", max_batch
         )
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def encode(self, text: str) -> np.ndarray:
         """The unit vector of one question."""
         with self._lock:
             hit = self._cache.get(text)
-            if hit is not None:
-                self._cache.move_to_end(text)
-                return hit
+        if hit is not None:
+            return hit
         vector = self._batcher.call(text)
         with self._lock:
             self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return vector
 
     def close(self) -> None:

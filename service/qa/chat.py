@@ -9,7 +9,6 @@ terms into a follow-up that is short or leans on pronouns.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
 from citedqa.errors import LLMUnavailableError
 from citedqa.models import Answer, Citation
-from citedqa.terms import key_terms, stem, words
+from citedqa.terms import capitalised_words, key_terms, stem, words
 
 if TYPE_CHECKING:
     from service.qa.answerers.backends import Backend
@@ -88,14 +87,10 @@ def condense(turns: Sequence[tuple[str, str]], rewrite: Callable[[str], str] | N
     leans = len(own) < _SHORT or bool(_ANAPHORA & set(words(question)))
     if previous is None or not leans:
         return question
-    carried = [n for n in dict.fromkeys(_names(previous)) if stem(n.lower()) not in own]
+    # The names a follow-up's pronouns point back to.
+    names = capitalised_words(previous)
+    carried = [n for n in dict.fromkeys(names) if stem(n.lower()) not in own]
     return f"{question} ({', '.join(carried)})" if carried else question
-
-
-def _names(text: str) -> list[str]:
-    """Capitalised words past the first: the names a follow-up's pronouns point back to."""
-    found = re.findall(r"[\w’'-]+", text)[1:]
-    return [w for w in found if w[0].isupper() and w.lower() in set(words(text))]
 
 
 def sources_footer(citations: Sequence[Citation]) -> str:

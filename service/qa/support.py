@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from citedqa.embedder import Embedder
-from citedqa.terms import key_terms, stem, stopwords
+from citedqa.terms import capitalised_words, key_terms, stem, stopwords
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # "one" is left out: far more often a pronoun ("one of the leaders") than a count.
@@ -66,7 +66,6 @@ _NUMBER_WORD = re.compile(
     rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS[:8])})\b|\b({'|'.join(_WORD_VALUES)})\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"(?<!^)(?<![.!?:;]\s)(?<![“\"(])\b[A-Z][\w’'-]*")
 _MIN_PREFIX = 4  # stems shorter than this only match exactly
 
 
@@ -101,11 +100,11 @@ def word_numbers(text: str) -> frozenset[str]:
 
 
 def names(text: str) -> frozenset[str]:
-    """Stems of the capitalised words inside a sentence (not its first word)."""
+    """Stems of the names in a sentence (`citedqa.terms.capitalised_words`)."""
     stop = stopwords()
     out = set()
-    for m in _NAME.finditer(text.strip()):
-        for part in m.group().lower().rstrip("’'").split("-"):
+    for word in capitalised_words(text):
+        for part in word.lower().split("-"):
             if part and part not in stop:
                 out.add(stem(re.sub(r"['’]s$", "", part)))
     return frozenset(out)
@@ -168,8 +167,7 @@ class SupportJudge:
         self.min_score = min_score
         self.min_similarity = min_similarity
         # The answerer rates a sentence to pick its quotes, then the Citer rates it again.
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def rate(self, claim: str, quotes: Sequence[str]) -> list[Support]:
@@ -225,9 +223,6 @@ class SupportJudge:
         with self._lock:
             for t in dict.fromkeys(texts):
                 self._cache[t] = known[t]
-                self._cache.move_to_end(t)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
 
     def _judge(self, claim: str, quote: str, similarity: float) -> Support:

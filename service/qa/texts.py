@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
+
+from cachetools import LRUCache
 
 from citedqa.models import content_hash
 from citedqa.store import Store
@@ -20,9 +21,10 @@ class DocumentTexts:
 
     def __init__(self, store: Store, max_chars: int = 20_000_000) -> None:
         self._store = store
-        self._max_chars = max_chars
-        self._cache: OrderedDict[str, tuple[str, str]] = OrderedDict()  # doc_id → (hash, text)
-        self._chars = 0
+        # doc_id → (hash, text), bounded by the texts' total length.
+        self._cache: LRUCache[str, tuple[str, str]] = LRUCache(
+            maxsize=max_chars, getsizeof=lambda value: len(value[1])
+        )
         self._lock = threading.Lock()
 
     def get(self, doc_id: str, expected_hash: str) -> str | None:
@@ -30,8 +32,6 @@ class DocumentTexts:
         has that version. (Whether a version is still live is retrieval's concern.)"""
         with self._lock:
             hit = self._cache.get(doc_id)
-            if hit is not None:
-                self._cache.move_to_end(doc_id)
         if hit is None or hit[0] != expected_hash:
             text = self._store.document_text(doc_id)
             if text is None:
@@ -43,19 +43,13 @@ class DocumentTexts:
 
     def _put(self, doc_id: str, value: tuple[str, str]) -> None:
         with self._lock:
-            old = self._cache.pop(doc_id, None)
-            if old is not None:
-                self._chars -= len(old[1])
-            self._cache[doc_id] = value
-            self._chars += len(value[1])
-            while self._chars > self._max_chars and len(self._cache) > 1:
-                _, dropped = self._cache.popitem(last=False)
-                self._chars -= len(dropped[1])
+            try:
+                self._cache[doc_id] = value
+            except ValueError:  # longer than the whole cache: not kept (read when asked)
+                self._cache.pop(doc_id, None)
 
     def forget(self, doc_ids: Iterable[str]) -> None:
         """Drop documents from the cache (after this process changed them)."""
         with self._lock:
             for doc_id in doc_ids:
-                old = self._cache.pop(doc_id, None)
-                if old is not None:
-                    self._chars -= len(old[1])
+                self._cache.pop(doc_id, None)

@@ -1,0 +1,232 @@
+"""The read path's core algorithms on small constructed inputs: no store, no embedder.
+
+RRF fusion (`_fuse`), the live-version check (`chunk_version`, `DocState.is_live`,
+`Retriever._live`), which hits may be kept (`_may_be_kept`) and the near-duplicate
+collapse (`_collapse`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pytest
+
+from citedqa.models import RetrievedChunk, chunk_version
+from service.qa.catalog import DocState
+from service.qa.retrieval import Filters, Retriever, _collapse, _fuse, _may_be_kept
+
+HASH_A = "aaaaaaaaaaaa" + "0" * 52
+HASH_B = "bbbbbbbbbbbb" + "0" * 52
+
+
+def cid(doc_id: str, content_hash: str = HASH_A, start: int = 0) -> str:
+    return f"{doc_id}:{content_hash[:12]}:{start}-{start + 10}"
+
+
+def chunk(doc_id: str, start: int = 0, vectors: list[list[float]] | None = None) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=cid(doc_id, start=start),
+        doc_id=doc_id,
+        doc_hash=HASH_A,
+        title=doc_id,
+        text="text",
+        start=start,
+        end=start + 10,
+        score=0.5,
+        sentence_vectors=None if vectors is None else np.array(vectors, dtype=np.float32),
+    )
+
+
+def states(**groups: str) -> dict[str, DocState]:
+    """doc_id=group for each document, all at version HASH_A."""
+    return {doc: DocState(HASH_A, group) for doc, group in groups.items()}
+
+
+# --- reciprocal rank fusion ----------------------------------------------------------------
+
+
+def test_fuse_one_ranking_is_kept_as_is() -> None:
+    assert _fuse([["c", "a", "b"]], [1.0], k=60) == ["c", "a", "b"]
+
+
+def test_fuse_rewards_agreement_between_rankings() -> None:
+    # Found by both searches beats first in one; ties in rank sum go to the better best rank.
+    vector = ["a", "b", "c"]
+    bm25 = ["c", "b", "d"]
+    scores = {
+        "a": 1 / 61,
+        "b": 1 / 62 + 1 / 62,
+        "c": 1 / 63 + 1 / 61,
+        "d": 1 / 63,
+    }
+    assert _fuse([vector, bm25], [1.0, 1.0], k=60) == sorted(scores, key=lambda c: -scores[c])
+    assert _fuse([vector, bm25], [1.0, 1.0], k=60) == ["c", "b", "a", "d"]
+
+
+def test_fuse_weights_and_k_change_the_order() -> None:
+    vector, bm25 = ["a", "b"], ["b", "a"]
+    assert _fuse([vector, bm25], [1.0, 2.0], k=60)[0] == "b"  # BM25 outvotes
+    assert _fuse([vector, bm25], [2.0, 1.0], k=60)[0] == "a"
+    assert _fuse([vector, bm25], [1.0, 0.0], k=60) == ["a", "b"]  # BM25 weighed out
+    # A small k makes the top rank count for more: "x" (1st once) beats "y" (4th twice).
+    rankings = [["x", "p", "q", "y"], ["z", "r", "s", "y"]]
+    assert _fuse(rankings, [1.0, 1.0], k=1)[:2] == ["x", "z"]  # 1/2 against 2/5
+    assert _fuse(rankings, [1.0, 1.0], k=60)[0] == "y"  # 1/61 against 2/64
+
+
+def test_fuse_keeps_every_candidate_once() -> None:
+    fused = _fuse([["a", "b"], ["c", "a"], ["d"]], [1.0, 1.0, 1.0], k=60)
+    assert sorted(fused) == ["a", "b", "c", "d"] and fused[0] == "a"
+
+
+# --- the live-version check ----------------------------------------------------------------
+
+
+def test_chunk_version_names_the_document_and_version() -> None:
+    assert chunk_version("doc-1:aaaaaaaaaaaa:0-120") == ("doc-1", "aaaaaaaaaaaa")
+    # A doc_id may itself hold colons (a URL): the version is the second field from the end.
+    assert chunk_version("https://x.org/a:b:bbbbbbbbbbbb:5-9") == (
+        "https://x.org/a:b",
+        "bbbbbbbbbbbb",
+    )
+
+
+def test_doc_state_is_live_for_its_own_version_only() -> None:
+    state = DocState(HASH_A, "doc")
+    assert state.is_live(HASH_A[:12]) and state.is_live(HASH_A)
+    assert not state.is_live(HASH_B[:12])
+
+
+class FakeCatalog:
+    def __init__(self, known: dict[str, DocState]) -> None:
+        self.known = known
+        self.asked: list[dict[str, set[str]]] = []
+
+    def states(self, seen: Mapping[str, Iterable[str]]) -> dict[str, DocState]:
+        self.asked.append({d: set(v) for d, v in seen.items()})
+        return {d: s for d, s in self.known.items() if d in seen}
+
+
+def retriever(catalog: FakeCatalog) -> Retriever:
+    return Retriever(None, None, None, catalog, None)  # type: ignore[arg-type]
+
+
+def test_live_drops_stale_versions_and_removed_documents() -> None:
+    catalog = FakeCatalog({"a": DocState(HASH_A, "a"), "b": DocState(HASH_B, "b")})
+    hits = [cid("a", HASH_A), cid("b", HASH_A), cid("gone"), cid("b", HASH_B, start=20)]
+    live, found = retriever(catalog)._live(hits)
+    assert live == [cid("a", HASH_A), cid("b", HASH_B, start=20)]  # order kept
+    assert set(found) == {"a", "b"}
+    # One question to the catalog, each document with every version its hits carry.
+    assert catalog.asked == [
+        {"a": {HASH_A[:12]}, "b": {HASH_A[:12], HASH_B[:12]}, "gone": {HASH_A[:12]}}
+    ]
+
+
+# --- which hits may be kept, and the near-duplicate collapse -------------------------------
+
+
+def test_may_be_kept_is_the_top_k_plus_hits_with_a_near_duplicate() -> None:
+    ids = [cid(d) for d in "abcdef"]
+    alone = states(a="a", b="b", c="c", d="d", e="e", f="f")
+    assert _may_be_kept(ids, alone, top_k=2) == ids[:2]
+    # e and f duplicate each other: both may collapse, so two more places, and both read.
+    twins = states(a="a", b="b", c="c", d="d", e="e", f="e")
+    assert _may_be_kept(ids, twins, top_k=1) == [ids[0], ids[1], ids[2], ids[4], ids[5]]
+
+
+# Sentence vectors of two passages: none of OTHER's sentences is near one of SAME's.
+SAME = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+OTHER = [[0.0, 0.0, 1.0], [-1.0, 0.0, 0.0]]
+
+
+def test_collapse_keeps_a_repeated_passage_once_and_credits_the_twin() -> None:
+    chunks = [chunk("orig", vectors=SAME), chunk("copy", vectors=SAME), chunk("x", vectors=OTHER)]
+    kept = _collapse(chunks, states(orig="orig", copy="orig", x="x"), top_k=5)
+    assert [k.doc_id for k in kept] == ["orig", "x"]
+    assert kept[0].also_reported_by == ("copy",)
+    assert kept[1].also_reported_by == ()
+
+
+@pytest.mark.parametrize(
+    ("groups", "second"),
+    [
+        ({"orig": "orig", "copy": "copy"}, "copy"),  # not near-duplicate documents
+        ({"orig": "orig", "copy": "orig"}, None),  # the same passage: collapsed
+    ],
+)
+def test_collapse_needs_both_the_same_group_and_the_same_passage(
+    groups: dict[str, str], second: str | None
+) -> None:
+    chunks = [chunk("orig", vectors=SAME), chunk("copy", vectors=SAME)]
+    kept = _collapse(chunks, states(**groups), top_k=5)
+    assert [k.doc_id for k in kept][1:2] == ([second] if second else [])
+
+
+def test_collapse_leaves_different_passages_and_the_same_document_alone() -> None:
+    differ = [chunk("orig", vectors=SAME), chunk("copy", vectors=OTHER)]
+    assert len(_collapse(differ, states(orig="orig", copy="orig"), top_k=5)) == 2
+    unknown = [chunk("orig"), chunk("copy")]  # no sentence vectors: never the same passage
+    assert len(_collapse(unknown, states(orig="orig", copy="orig"), top_k=5)) == 2
+    own = [chunk("orig", 0, SAME), chunk("orig", 40, SAME)]  # one document's two chunks
+    assert len(_collapse(own, states(orig="orig"), top_k=5)) == 2
+
+
+def test_collapse_stops_at_top_k_but_a_later_twin_still_credits() -> None:
+    chunks = [
+        chunk("orig", vectors=SAME),
+        chunk("x", vectors=OTHER),
+        chunk("y", vectors=OTHER),
+        chunk("copy", vectors=SAME),
+    ]
+    kept = _collapse(chunks, states(orig="orig", x="x", y="y", copy="orig"), top_k=2)
+    assert [k.doc_id for k in kept] == ["orig", "x"]
+    assert kept[0].also_reported_by == ("copy",)
+
+
+# --- the whole retrieve() with fakes ------------------------------------------------------
+
+
+class Fakes:
+    """Encoder, vector search, BM25 and chunk reader over a fixed table of chunks."""
+
+    def __init__(self, vector_hits: list[str], bm25_hits: list[str], current: bool = True):
+        self.vector_hits, self.bm25_hits, self.current = vector_hits, bm25_hits, current
+        self.read: list[list[str]] = []
+
+    def encode(self, question: str) -> np.ndarray:
+        return np.array([1.0, 0.0], dtype=np.float32)
+
+    def nearest(self, vector: np.ndarray, k: int, where: object) -> list[tuple[str, float]]:
+        return [(c, 0.0) for c in self.vector_hits[:k]]
+
+    def is_current(self) -> bool:
+        return self.current
+
+    def search(self, question: str, k: int, allowed: object) -> list[tuple[str, float]]:
+        return [(c, 0.0) for c in self.bm25_hits[:k]]
+
+    def get_chunks(self, ids: list[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
+        self.read.append(list(ids))
+        vec = np.array([0.5, 0.5], dtype=np.float32)
+        return {
+            i: (chunk(chunk_version(i)[0], int(i.rsplit(":", 1)[1].split("-")[0])), vec)
+            for i in ids
+        }
+
+
+@pytest.mark.parametrize(
+    ("mode", "current", "first"),
+    [("hybrid", True, "b"), ("vector", True, "a"), ("bm25", True, "b"), ("hybrid", False, "a")],
+)
+def test_retrieve_fuses_reads_only_what_may_be_kept_and_scores_by_cosine(
+    mode: str, current: bool, first: str
+) -> None:
+    fakes = Fakes([cid("a"), cid("b"), cid("c")], [cid("b"), cid("d"), cid("a")], current)
+    catalog = FakeCatalog(states(a="a", b="b", c="c", d="d"))
+    r = Retriever(fakes, fakes, fakes, catalog, fakes)  # type: ignore[arg-type]
+    evidence = r.retrieve("q", top_k=2, mode=mode, filters=Filters())  # type: ignore[arg-type]
+    assert evidence.chunks[0].doc_id == first and len(evidence.chunks) == 2
+    assert fakes.read == [fakes.read[0]] and len(fakes.read[0]) == 2  # one read, top_k ids
+    assert evidence.chunks[0].score == pytest.approx(0.5)  # cosine to the question
