@@ -15,19 +15,7 @@ from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
-
-# free_port and make_settings are also imported from here by tests/test_llm_backends.py.
 from tests.helpers import SEEDS, free_port, make_settings
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The test files left at tests/'s top (test_answering.py, test_llm_backends.py, which
-    another change owns, and test_api.py, which test_llm_backends.py imports) run the real
-    app: `integration`. tests/unit and tests/integration mark their own."""
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if item.path.parent == here:
-            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from tests.fake_llm import FakeLLM, Sent
 from tests.helpers import check_citations, make_settings
-from tests.test_llm_backends import SECRET, served
+from tests.integration.test_llm_backends import SECRET, served
 
 DOCUMENT = """Kim at the cosmodrome
 

@@ -15,9 +15,9 @@ from citedqa.settings import Settings, load_settings
 from eval.inprocess import serve_app
 from service.app import create_app
 from service.qa.citing import REFUSAL
-from tests.conftest import free_port, make_settings
 from tests.fake_llm import FakeLLM, Sent
-from tests.test_api import check_citations
+from tests.helpers import free_port, make_settings
+from tests.integration.test_api import check_citations
 
 SECRET = "sk-test-0123456789-do-not-leak"
 PROBLEM = "application/problem+json"
