@@ -121,3 +121,17 @@ def test_a_reworded_word_is_near_and_an_unrelated_one_is_not(embedder: Embedder)
     matcher = WordMatcher(embedder)
     assert matcher.near("armaments", ["weapons"]) is True
     assert matcher.near("ambassador", ["spokesman", "leader"]) is False
+
+
+def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) -> None:
+    import numpy as np
+
+    from citedqa.models import RetrievedChunk
+    from service.qa.answerers.extractive import _sentences, holds
+    from service.qa.evidence import Evidence
+
+    text = "The Gagarin factory builds fighters. It also serves as a repair base."
+    chunk = RetrievedChunk("c", "d", "h", "T", text, 0, len(text), 0.5)
+    rows = _sentences(Evidence("q", np.zeros(384, dtype=np.float32), [chunk]))
+    second = next(r for r in rows if r[3].startswith("It"))
+    assert holds("factori", second[4]) and holds("repair", second[4])

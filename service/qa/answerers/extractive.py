@@ -332,13 +332,23 @@ def _sentences(
             # No stored sentence vectors: fall back to the chunk's own vector.
             spans = tuple((chunk.start + s, chunk.start + e) for s, e in sentence_spans(chunk.text))
             vectors = np.repeat(evidence.vector[None, :] * chunk.score, len(spans), axis=0)
+        previous = ""
         for (start, end), vector in _fields(chunk, list(spans), vectors):
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            before, previous = previous, text
             if (chunk.doc_id, start, end) in seen:
                 continue
             seen.add((chunk.doc_id, start, end))
-            text = chunk.text[start - chunk.start : end - chunk.start]
-            out.append((chunk, start, end, text, sentence_terms(text), vector))
+            terms = sentence_terms(text)
+            if _ANAPHOR.match(
+                text
+            ):  # "It also serves as ...": what "it" is, the last sentence says
+                terms |= sentence_terms(before)
+            out.append((chunk, start, end, text, terms, vector))
     return out
+
+
+_ANAPHOR = re.compile(r"^\W*(?:it|he|she|they|this|these|its|his|her|their)\b", re.IGNORECASE)
 
 
 def _fields(
