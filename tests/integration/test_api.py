@@ -1,5 +1,7 @@
 """The HTTP contract, over real HTTP to the real app on the seeded store."""
 
+import json
+
 import httpx
 import pytest
 
@@ -117,3 +119,28 @@ def test_openapi_documents_problems_and_examples(api: httpx.Client) -> None:
     schema = spec["components"]["schemas"]["QueryRequest"]["properties"]["question"]
     assert schema["examples"] and schema["maxLength"] == 2000
     assert "404" in spec["paths"]["/v1/documents/{doc_id}"]["get"]["responses"]
+
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"question": "where is it", "doc_ids": ["\ud800"]},
+        {"question": "where is it", "filters": {"outlet": "a\udfffb"}},
+        {"question": "where\x00 is it"},
+        {"question": "\ud83d where is it"},
+    ],
+)
+def test_strings_that_are_not_text_are_a_422(api: httpx.Client, body: dict) -> None:
+    # As a client sends them: JSON escapes ("\\ud800"), which httpx's own encoder refuses.
+    response = api.post("/v1/query", content=json.dumps(body), headers=JSON)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_chat_content_that_is_not_text_is_a_422(api: httpx.Client) -> None:
+    body = {"model": "citedqa", "messages": [{"role": "user", "content": "where \ud800 is it"}]}
+    response = api.post("/v1/chat/completions", content=json.dumps(body), headers=JSON)
+    assert response.status_code == 422, response.text

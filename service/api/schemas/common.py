@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+# Lone surrogates cannot be encoded (the tokenizer, Chroma's where clause and JSON logs all
+# failed on one); control characters other than tab and newlines are no text anyone types.
+_NOT_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str) -> str:
+    """The value, or ValueError when it holds a lone surrogate or a control character."""
+    if _NOT_TEXT.search(value):
+        raise ValueError("must be text: no lone surrogates (\\ud800-\\udfff) or control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(check_text)]
+"""A request string: any Unicode text, but no lone surrogate or control character (422)."""
 
 
 class HealthResponse(BaseModel):

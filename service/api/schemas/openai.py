@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.api.schemas.common import Text, check_text
 from service.api.schemas.questions import CitationOut
 
 MODEL_ID = "citedqa"
@@ -21,6 +22,12 @@ class ChatMessage(BaseModel):
         None, examples=["Where did Putin and Kim meet?"]
     )
 
+    @model_validator(mode="after")
+    def _content_is_text(self) -> ChatMessage:
+        """Every part's text must be text (a lone surrogate failed the tokenizer with a 500)."""
+        check_text(self.text())
+        return self
+
     def text(self) -> str:
         if isinstance(self.content, list):
             return " ".join(str(p.get("text", "")) for p in self.content if isinstance(p, dict))
@@ -32,7 +39,7 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    model: str = Field(MODEL_ID, max_length=200, examples=[MODEL_ID])
+    model: Text = Field(MODEL_ID, max_length=200, examples=[MODEL_ID])
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = Field(False, examples=[False])
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from citedqa.models import Answer, Citation, RetrievedChunk
 from citedqa.settings import RetrievalMode
+from service.api.schemas.common import Text
 
 _QUOTE = "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome"
 _DOC = "001_bf46565b3b65e965"
@@ -20,7 +21,7 @@ class QueryRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(
+    question: Text = Field(
         min_length=1,
         max_length=2000,
         examples=["Where did Putin and Kim meet?"],
@@ -32,7 +33,7 @@ class QueryRequest(BaseModel):
     retrieval: RetrievalMode | None = Field(
         None, examples=["hybrid"], description="hybrid (default), vector or bm25."
     )
-    doc_ids: list[str] | None = Field(
+    doc_ids: list[Text] | None = Field(
         None,
         min_length=1,
         max_length=100,
@@ -42,7 +43,7 @@ class QueryRequest(BaseModel):
     stream: bool = Field(
         False, examples=[False], description="Answer as Server-Sent Events (see the 200 response)."
     )
-    filters: dict[FilterField, str] | None = Field(
+    filters: dict[FilterField, Text] | None = Field(
         None,
         examples=[{"outlet": "Biobiochile"}],
         description="Search only documents whose metadata equal these values.",
