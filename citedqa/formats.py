@@ -38,10 +38,18 @@ def decode_text(raw: bytes) -> str:
 def extract(suffix: str, raw: bytes) -> Extracted:
     """Plain text and metadata of a file's bytes, by its suffix."""
     suffix = suffix.lower()
-    if suffix == ".pdf":
-        return _pdf(raw)
-    if suffix in (".html", ".htm"):
-        return _html(raw)
+    if suffix in (".pdf", ".html", ".htm"):
+        parse = _pdf if suffix == ".pdf" else _html
+        try:
+            return parse(raw)
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            # A parser of untrusted bytes fails in ways no list foresees (pypdf: unknown stream
+            # filters, decompression limits, AttributeError/AssertionError on fuzzed files):
+            # whatever it raises, this file is unreadable and the others are not.
+            kind = "PDF" if suffix == ".pdf" else "HTML"
+            raise InvalidInputError(f"unreadable {kind} ({type(exc).__name__})") from None
     if suffix in (".md", ".markdown"):
         return _markdown(decode_text(raw))
     if suffix == ".txt":
