@@ -13,6 +13,7 @@ from citedqa.embedder import Embedder
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
+from service.middleware.security import Gate
 from service.qa.answerers import make_answerer, make_backend
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.synonyms import WordMatcher
@@ -26,6 +27,7 @@ from service.qa.retrieval import Retriever
 from service.qa.service import QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
+from service.telemetry.health import HealthCheck
 
 
 def plan_threads(settings: Settings) -> Settings:
@@ -57,6 +59,8 @@ class Components:
     encoder: QueryEncoder
     search: NearestSearch
     reader: ChunkReader
+    health: HealthCheck
+    gate: Gate  # the access rules, for routes that show more to a caller with a key
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
@@ -95,7 +99,18 @@ class Components:
             store, lambda: make_indexer(settings, embedder, store), settings, changed
         )
         return cls(
-            settings, embedder, store, texts, qa, condenser, library, encoder, search, reader
+            settings,
+            embedder,
+            store,
+            texts,
+            qa,
+            condenser,
+            library,
+            encoder,
+            search,
+            reader,
+            HealthCheck(embedder, store),
+            Gate(settings),
         )
 
     def close(self) -> None:

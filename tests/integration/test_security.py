@@ -182,3 +182,11 @@ def test_secrets_never_reach_logs_or_responses(
     for secret in (USER, ADMIN, llm_key):
         assert secret not in logged
         assert not any(secret in body for body in bodies)
+
+
+def test_health_shows_counts_only_to_a_caller_with_a_key(seeded_settings: Settings) -> None:
+    with client_for(settings_like(seeded_settings, api_key=USER)) as api:
+        public = api.get("/health").json()
+        assert public["status"] == "ok" and public["documents"] is None and public["chunks"] is None
+        keyed = api.get("/health", headers={"Authorization": f"Bearer {USER}"}).json()
+        assert keyed["documents"] == 5 and keyed["chunks"] > 5
