@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from citedqa.cleaning import byline_metadata, remove_boilerplate
-from citedqa.errors import InvalidInputError, TooLargeError
+from citedqa.errors import EmptyDocumentError, InvalidInputError, TooLargeError
 from citedqa.formats import PAGE_BREAK, SUPPORTED_SUFFIXES, decode_text, extract
 from citedqa.models import Document
 
@@ -72,7 +72,7 @@ def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:
     else:
         text, pages = _join_pages([tidy(remove_boilerplate(p)) for p in extracted.pages])
     if not text.strip():
-        raise InvalidInputError("empty document (no text after cleaning)")
+        raise EmptyDocumentError("empty document (no text after cleaning)")
     metadata = {**byline_metadata(text), **extracted.metadata}
     # Title and metadata ride along with every chunk and citation: keep them short.
     title = clip(metadata.pop("title", "")) or title_of(text)

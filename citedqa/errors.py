@@ -35,6 +35,10 @@ class UnsupportedTypeError(InvalidInputError):
     title = "Unsupported media type"
 
 
+class EmptyDocumentError(InvalidInputError):
+    """A readable file with no text in it: nothing to ingest, and nothing wrong either."""
+
+
 class TooLargeError(InvalidInputError):
     """A file or request over the configured size limit."""
 

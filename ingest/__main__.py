@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     print(summary.line())
+    if summary.skipped:
+        print(f"{len(summary.skipped)} file(s) skipped (not documents); see the messages above.")
     if summary.failures:
         print(f"{len(summary.failures)} file(s) failed; see the messages above.", file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.documents import doc_id_for, load_document
-from citedqa.errors import InvalidInputError
+from citedqa.errors import EmptyDocumentError, InvalidInputError, UnsupportedTypeError
 from citedqa.indexer import DocOutcome
 from citedqa.settings import Settings
 
@@ -28,6 +28,8 @@ class IngestSummary:
     duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> duplicate of
     seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)  # path -> reason
+    # Files that are not documents (unsupported type, no text): warned about, not failures.
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
 
     def add(self, outcome: DocOutcome) -> None:
         """Count one indexed document."""
@@ -45,7 +47,7 @@ class IngestSummary:
         return (
             f"{docs['added'] + docs['updated'] + docs['unchanged'] + docs['failed']} documents "
             f"({docs['added']} added, {docs['updated']} updated, {docs['unchanged']} unchanged, "
-            f"{docs['failed']} failed, {docs['removed']} removed, "
+            f"{docs['failed']} failed, {docs['removed']} removed, {len(self.skipped)} skipped, "
             f"{len(self.duplicates)} near-duplicates); chunks: {self.chunks_written} added, "
             f"{self.chunks_unchanged} unchanged, {self.chunks_removed} removed; "
             f"{self.seconds:.1f}s ({rate:.1f} chunks/s)"
@@ -92,11 +94,15 @@ def ingest_path(
                     raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
                 owners[doc_id] = name
                 doc = load_document(path, base, settings.max_file_bytes)
+            except (UnsupportedTypeError, EmptyDocumentError) as exc:
+                summary.skipped[name] = exc.message
+                bar.write(f"skipped {name}: {exc.message}")
+                continue
             except (InvalidInputError, OSError) as exc:
                 reason = exc.message if isinstance(exc, InvalidInputError) else str(exc)
                 summary.failures[name] = reason
                 summary.documents["failed"] += 1
-                bar.write(f"skipped {name}: {reason}")
+                bar.write(f"failed {name}: {reason}")
                 continue
             embedded = indexer.embed(doc)
             if writing is not None:

@@ -73,8 +73,11 @@ def test_bad_files_are_skipped_and_reported(settings: Settings, tmp_path: Path) 
     (corpus / "photo.jpg").write_bytes(b"\xff\xd8")
     summary = ingest_path(settings, corpus, show_progress=False)
     assert summary.documents["added"] == 1
-    assert set(summary.failures) == {"empty.txt", "binary.txt", "photo.jpg"}
-    assert "unsupported file type" in summary.failures["photo.jpg"]
+    # Not documents (no text, a type we do not read): skipped with a warning, not failures.
+    assert set(summary.skipped) == {"empty.txt", "photo.jpg"}
+    assert "unsupported file type" in summary.skipped["photo.jpg"]
+    # A file of a supported type that cannot be read: a failure.
+    assert set(summary.failures) == {"binary.txt"}
 
 
 def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:
@@ -95,6 +98,26 @@ def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:
     assert "1 added" in run.stdout and "1 failed" in run.stdout
     assert "b.txt: not valid UTF-8" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_cli_skips_what_is_not_a_document_and_exits_0(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Heading\n\nSome text here.")
+    (corpus / "tool.py").write_text("print(1)")
+    (corpus / "empty.md").write_text("")
+    env = {"CITEDQA_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr  # `ingest && serve` goes on
+    assert "1 added" in run.stdout and "0 failed" in run.stdout and "2 skipped" in run.stdout
+    assert "skipped tool.py: unsupported file type" in run.stdout + run.stderr
 
 
 def test_other_embedder_collection_is_refused_with_a_fix(settings: Settings) -> None:
