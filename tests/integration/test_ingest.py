@@ -80,20 +80,24 @@ def test_bad_files_are_skipped_and_reported(settings: Settings, tmp_path: Path) 
     assert set(summary.failures) == {"binary.txt"}
 
 
+def _ingest_cli(corpus: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m ingest CORPUS --quiet` as a user runs it, in a clean environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
+        cwd=ROOT,
+        env={"CITEDQA_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("# Heading\n\nSome text here.")
     (corpus / "b.txt").write_bytes(b"\xff\xfe\xfa")
-    env = {"CITEDQA_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run(
-        [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _ingest_cli(corpus, tmp_path / "data")
     assert run.returncode == 1
     assert "1 added" in run.stdout and "1 failed" in run.stdout
     assert "b.txt: not valid UTF-8" in run.stdout + run.stderr
@@ -106,15 +110,7 @@ def test_cli_skips_what_is_not_a_document_and_exits_0(tmp_path: Path) -> None:
     (corpus / "a.md").write_text("# Heading\n\nSome text here.")
     (corpus / "tool.py").write_text("print(1)")
     (corpus / "empty.md").write_text("")
-    env = {"CITEDQA_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run(
-        [sys.executable, "-m", "ingest", str(corpus), "--quiet"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _ingest_cli(corpus, tmp_path / "data")
     assert run.returncode == 0, run.stdout + run.stderr  # `ingest && serve` goes on
     assert "1 added" in run.stdout and "0 failed" in run.stdout and "2 skipped" in run.stdout
     assert "skipped tool.py: unsupported file type" in run.stdout + run.stderr

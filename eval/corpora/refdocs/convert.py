@@ -65,9 +65,10 @@ def to_markdown(fragment: str) -> str:
     return out.strip() + "\n"
 
 
-def main(dest: Path) -> None:
+def main(dest: Path, docs: dict[str, tuple[Path, str]] = DOCS) -> None:
+    """Write each page's main text as `dest/<doc_id>.md` (the pydocs dev corpus reuses this)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for doc_id, (path, xpath) in DOCS.items():
+    for doc_id, (path, xpath) in docs.items():
         text = to_markdown(main_html(path, xpath))
         (dest / f"{doc_id}.md").write_text(text, encoding="utf-8")
         print(f"{doc_id}: {len(text.encode())} bytes")

@@ -7,12 +7,10 @@ converts it to Markdown with pandoc (no hard wrapping). The first line is the ti
 
 from __future__ import annotations
 
-import re
-import subprocess
+import importlib.util
 import sys
 from pathlib import Path
-
-from lxml import html
+from types import ModuleType
 
 PY = Path("/usr/share/doc/python3.11/html")
 
@@ -28,41 +26,16 @@ DOCS = {
 }
 
 
-def main_html(path: Path, xpath: str) -> str:
-    tree = html.parse(str(path))
-    (node,) = tree.xpath(xpath)
-    for junk in node.xpath(
-        ".//a[@class='headerlink'] | .//div[@class='navheader'] | .//div[@class='navfooter']"
-        " | .//div[@class='toc'] | .//*[contains(concat(' ', @class, ' '), ' contents ')] | .//div[contains(@class,'highlight-')]/../script"  # noqa: E501
-    ):
-        junk.getparent().remove(junk)
-    return html.tostring(node, encoding="unicode")
-
-
-def to_markdown(fragment: str) -> str:
-    out = subprocess.run(
-        ["pandoc", "-f", "html", "-t", "gfm-raw_html", "--wrap=none"],
-        input=fragment,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    out = out.replace("\\[", "[").replace("\\]", "]")  # markdown escapes of brackets
-    out = re.sub(r"\[\^?\(?(\[\d+\])\)?\]\(#[^)]*\)", r"\1", out)  # footnote marks
-    out = re.sub(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", out)  # keep link text only
-    out = re.sub(r"<[^>]+>", "", out)  # leftover anchors
-    out = re.sub(r"\n> *\n>\n", "\n", out)  # empty first line of a block quote
-    out = re.sub(r"\n{3,}", "\n\n", out)
-    return out.strip() + "\n"
-
-
-def main(dest: Path) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    for doc_id, (path, xpath) in DOCS.items():
-        text = to_markdown(main_html(path, xpath))
-        (dest / f"{doc_id}.md").write_text(text, encoding="utf-8")
-        print(f"{doc_id}: {len(text.encode())} bytes")
+def _refdocs_converter() -> ModuleType:
+    """refdocs' converter, whose HTML-to-Markdown steps this corpus shares."""
+    path = Path(__file__).resolve().parents[2] / "corpora" / "refdocs" / "convert.py"
+    spec = importlib.util.spec_from_file_location("refdocs_convert", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "docs")
+    dest = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "docs"
+    _refdocs_converter().main(dest, DOCS)
