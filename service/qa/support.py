@@ -26,15 +26,14 @@ not", look alike here.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from cachetools import LRUCache
 
 from citedqa.embedder import Embedder
 from citedqa.terms import capitalised_words, key_terms, stem, stopwords
+from service.qa.vectors import CachedVectors
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # "one" is left out: far more often a pronoun ("one of the leaders") than a count.
@@ -167,8 +166,7 @@ class SupportJudge:
         self.min_score = min_score
         self.min_similarity = min_similarity
         # The answerer rates a sentence to pick its quotes, then the Citer rates it again.
-        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
-        self._lock = threading.Lock()
+        self._cached = CachedVectors(embedder, cache_size)
 
     def rate(self, claim: str, quotes: Sequence[str]) -> list[Support]:
         """Support of `claim` by each quote on its own (one embedding call for all)."""
@@ -215,15 +213,7 @@ class SupportJudge:
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts, from the cache when seen recently."""
-        with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            known.update(zip(missing, self._embedder.encode(missing), strict=True))
-        with self._lock:
-            for t in dict.fromkeys(texts):
-                self._cache[t] = known[t]
-        return np.stack([known[t] for t in texts])
+        return self._cached.of(texts)
 
     def _judge(self, claim: str, quote: str, similarity: float) -> Support:
         missing = missing_facts(claim, quote)

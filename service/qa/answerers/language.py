@@ -16,10 +16,11 @@ at ingest would halve ingest throughput for sentences most questions never reach
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from cachetools import LRUCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,7 @@ class Linguist:
     def __init__(self, cache_size: int = 8192) -> None:
         self._nlp: Any = None
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LRUCache[str, tuple[Entity, ...]] = LRUCache(maxsize=cache_size)
 
     def _pipeline(self) -> Any:
         if self._nlp is None:
@@ -105,9 +105,6 @@ class Linguist:
                     found[text] = _entities(doc)
             for text in dict.fromkeys(texts):
                 self._cache[text] = found[text]
-                self._cache.move_to_end(text)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return [found[t] for t in texts]
 
 

@@ -14,13 +14,10 @@ Word vectors cost about 1-2 ms a word on 2 cores: they are cached, and embedded 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 
-import numpy as np
-
 from citedqa.embedder import Embedder
+from service.qa.vectors import CachedVectors
 
 DEFAULT_THRESHOLD = 0.6
 
@@ -31,36 +28,17 @@ class WordMatcher:
     def __init__(
         self, embedder: Embedder, threshold: float = DEFAULT_THRESHOLD, cache_size: int = 50_000
     ) -> None:
-        self._embedder = embedder
+        self._vectors = CachedVectors(embedder, cache_size)
         self.threshold = threshold
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
 
     def near(self, word: str, others: Iterable[str]) -> bool:
         """True when one of `others` means about what `word` means."""
         candidates = [w for w in dict.fromkeys(others) if w != word]
         if not candidates:
             return False
-        vectors = self._vectors([word, *candidates])
+        vectors = self._vectors.of([word, *candidates])
         return bool((vectors[1:] @ vectors[0]).max() >= self.threshold)
 
     def prepare(self, words: Iterable[str]) -> None:
         """Embed the words not cached yet in one call (many small calls cost 10x)."""
-        self._vectors(list(dict.fromkeys(words)))
-
-    def _vectors(self, words: list[str]) -> np.ndarray:
-        if not words:
-            return np.empty((0, 0), dtype=np.float32)
-        with self._lock:
-            known = {w: self._cache[w] for w in words if w in self._cache}
-        missing = [w for w in words if w not in known]
-        if missing:
-            known.update(zip(missing, self._embedder.encode(missing), strict=True))
-        with self._lock:
-            for w in words:
-                self._cache[w] = known[w]
-                self._cache.move_to_end(w)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return np.stack([known[w] for w in words])
+        self._vectors.of(list(dict.fromkeys(words)))
