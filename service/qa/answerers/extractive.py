@@ -187,9 +187,10 @@ class ExtractiveAnswerer:
         def near(cand: Candidate, spans: list[Span] | None) -> list[Span] | None:
             return None if spans is None else _near(cand.text, spans, asked.required)
 
-        found = {id(c): near(c, answer_spans(c.text, (), asked)) for c in top}
-        if asked.kind in {"person", "place", "time", "quantity"}:
-            untagged = [c for c in top if asked.kind in {"person", "place"} or not found[id(c)]]
+        named = asked.kind in {"person", "place"}  # answered by entities: always tagged
+        found = {} if named else {id(c): near(c, answer_spans(c.text, (), asked)) for c in top}
+        if named or asked.kind in {"time", "quantity"}:
+            untagged = [c for c in top if named or not found[id(c)]]
             for cand, entities in zip(
                 untagged, self.linguist.entities([c.text for c in untagged]), strict=True
             ):
