@@ -207,7 +207,7 @@ def _profile(r: R) -> list[str]:
     p = r["profile"]
     if not p:
         return []
-    modes = [m for m in p if m != "missing_stages" and "error" not in p[m]]
+    modes = [m for m in p if m != "missing_stages" and "error" not in p[m]]  # older reports
     failed = [f"- {m}: every request failed: `{p[m]['error']}`" for m in p if "error" in p[m]]
     size = r["config"]["main_size"]
     lines = [f"## Where one query's time goes (median ms, c=1, {size:,} chunks)", ""]
@@ -216,8 +216,6 @@ def _profile(r: R) -> list[str]:
         lines += _table(("stage", *modes), [(s, *(p[m][s] for m in modes)) for s in stages])
     if failed:
         lines += [*failed, ""]
-    if p.get("missing_stages"):
-        lines += [f"Stages not found in the code (not timed): {', '.join(p['missing_stages'])}", ""]
     return lines
 
 

@@ -43,6 +43,9 @@ class Sent:
         return next(n for n, text in sorted(self.passages.items()) if needle in text)
 
 
+SECRET = "sk-test-0123456789-do-not-leak"  # the LLM key the fakes expect; must never leak
+QUESTION = {"question": "Where did Putin and Kim meet?"}  # answered from the seeds
+
 Reply = Callable[[Sent], str]
 
 
@@ -56,12 +59,14 @@ class FakeLLM:
     url: str = ""  # where it is served
     sent: list[Sent] = field(default_factory=list)
     pieces_sent: int = 0  # streamed pieces written so far (to see a stream cut off)
+    streams_ended: list[bool] = field(default_factory=list)  # per stream: ran to its end?
 
     def reset(self) -> None:
         """Back to answering NO_ANSWER at once, with nothing recorded."""
         self.reply, self.delay, self.status = FakeLLM.reply, 0.0, 200
         self.sent.clear()
         self.pieces_sent = 0
+        self.streams_ended.clear()
 
     async def _answer(self, request: Request) -> tuple[dict[str, Any], str]:
         body = await request.json()
@@ -125,21 +130,35 @@ class FakeLLM:
 
         return app
 
+    async def _paced(self, text: str) -> Any:
+        """The reply's pieces, one every 10 ms, counted; records whether the stream ran out.
+
+        A stream the service abandons is closed or cancelled here, so `streams_ended` gets a
+        False: tests wait for that instead of sleeping.
+        """
+        finished = False
+        try:
+            for piece in _pieces(text):
+                yield piece
+                self.pieces_sent += 1
+                await asyncio.sleep(0.01)
+            finished = True
+        finally:
+            self.streams_ended.append(finished)
+
     async def _openai_stream(self, body: dict[str, Any], text: str) -> Any:
         """`chat.completion.chunk` SSE frames, a few characters each, then [DONE]."""
         base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1}
-        for piece in _pieces(text):
+        async for piece in self._paced(text):
             delta = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
             yield f"data: {json.dumps({**base, 'model': body['model'], 'choices': [delta]})}\n\n"
-            self.pieces_sent += 1
-            await asyncio.sleep(0.01)
         stop = {"index": 0, "delta": {}, "finish_reason": "stop"}
         yield f"data: {json.dumps({**base, 'model': body['model'], 'choices': [stop]})}\n\n"
         yield "data: [DONE]\n\n"
 
     async def _ollama_stream(self, body: dict[str, Any], text: str) -> Any:
         """Ollama's NDJSON chat stream: message pieces, then a `done` line."""
-        for piece in _pieces(text):
+        async for piece in self._paced(text):
             line = {
                 "model": body["model"],
                 "created_at": "2026-01-01T00:00:00Z",
@@ -147,8 +166,6 @@ class FakeLLM:
                 "done": False,
             }
             yield json.dumps(line) + "\n"
-            self.pieces_sent += 1
-            await asyncio.sleep(0.01)
         done = {
             "model": body["model"],
             "created_at": "2026-01-01T00:00:00Z",

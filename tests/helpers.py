@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from citedqa.components import make_embedder, open_store
 from citedqa.settings import Settings
+from eval.inprocess import serve_app
 from service.app import create_app
 
 if TYPE_CHECKING:
@@ -63,6 +64,13 @@ def client_for(
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False, client=client) as test_client:
         yield test_client
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[httpx.Client]:
+    """A client of the real app with these settings, served over HTTP by uvicorn."""
+    with serve_app(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        yield c
 
 
 def store_state(settings: Settings) -> tuple[set[str], dict[str, tuple[str, ...]]]:

@@ -2,7 +2,7 @@
 
 Retrieval needs both facts for every hit. They are small, so every document's are kept
 in memory: reading a manifest record per hit cost more than the vector search at 100k
-chunks (bench/report.md). The whole table is loaded in the background at start-up and
+chunks (docs/bench/report.md). The whole table is loaded in the background at start-up and
 again after the store's generation changes; meanwhile a hit of a document missing from
 it, or of another version than it says, has its document read at once (one batch).
 """

