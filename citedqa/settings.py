@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         0, ge=0, le=1_000_000, description="Requests a minute per key (or client IP); 0 = off."
     )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where rate limit counts live (a `limits` storage URI); shared = one limit.",
+    )
     max_body_bytes: int = Field(
         1_000_000,
         ge=1024,

@@ -73,7 +73,9 @@ class Gate:
         self._user = settings.api_key.get_secret_value() if settings.api_key else None
         self._admin = settings.admin_api_key.get_secret_value() if settings.admin_api_key else None
         self.limiter = (
-            RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+            RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_storage)
+            if settings.rate_limit_per_minute
+            else None
         )
 
     def role(self, key: str | None) -> Role:
@@ -98,9 +100,9 @@ class Gate:
             return UnauthorizedError(f"this route needs an API key: {HOW}")
         return UnauthorizedError(f"the API key is not valid: {HOW}")
 
-    def throttle(self, client: str) -> float:
+    async def throttle(self, client: str) -> float:
         """0 when `client` may go ahead (its request is counted), else seconds to wait."""
-        return self.limiter.acquire(client) if self.limiter else 0.0
+        return await self.limiter.acquire(client) if self.limiter else 0.0
 
 
 def client_id(key: str | None, role: Role, scope: Scope) -> str:
@@ -127,7 +129,7 @@ class Guard:
         role = self.gate.role(key)
         headers: dict[str, str] = {}
         # Throttled first, so guessing keys spends the guesser's own (address) budget.
-        wait = self.gate.throttle(client_id(key, role, scope))
+        wait = await self.gate.throttle(client_id(key, role, scope))
         if wait:
             headers["Retry-After"] = retry_after(wait)
             limit = self.gate.limiter.per_minute if self.gate.limiter else 0

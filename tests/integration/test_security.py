@@ -9,7 +9,6 @@ import pytest
 from starlette.routing import BaseRoute, Route
 
 from citedqa.settings import Settings
-from service.middleware.ratelimit import RateLimiter
 from service.middleware.security import is_public
 from tests.helpers import client_for, free_port, settings_like
 
@@ -92,26 +91,14 @@ def test_rate_limit_per_key_and_per_address(seeded_settings: Settings) -> None:
         ]  # fmt: skip
         over = api.get("/v1/documents", headers=as_user)
         assert over.status_code == 429 and over.headers["content-type"] == PROBLEM
-        assert 1 <= int(over.headers["retry-after"]) <= 20
+        # Moving window: the first request leaves it a minute after it came.
+        assert 1 <= int(over.headers["retry-after"]) <= 60
         assert "3 requests a minute" in over.json()["detail"]
         assert api.get("/v1/documents", headers={"X-API-Key": ADMIN}).status_code == 200
         assert all(api.get("/health").status_code == 200 for _ in range(5)), "health is exempt"
         # Without a valid key the address is the client: wrong keys spend its budget.
         guesses = [api.get("/v1/documents", headers={"X-API-Key": f"guess{i}"}) for i in range(4)]
         assert [g.status_code for g in guesses] == [401, 401, 401, 429]
-
-
-def test_token_bucket_refills_and_forgets_the_least_recent_client() -> None:
-    now = [0.0]
-    limiter = RateLimiter(per_minute=60, max_clients=2, clock=lambda: now[0])
-    assert all(limiter.acquire("a") == 0 for _ in range(60))
-    assert limiter.acquire("a") == pytest.approx(1.0)
-    now[0] += 2.5  # 2.5 tokens back
-    assert limiter.acquire("a") == 0 and limiter.acquire("a") == 0
-    assert limiter.acquire("a") == pytest.approx(0.5)
-    limiter.acquire("b")
-    limiter.acquire("c")  # "a" is dropped: it comes back with a full bucket, never a fuller one
-    assert limiter.acquire("a") == 0
 
 
 def test_cors_is_off_by_default_and_allows_only_configured_origins(
