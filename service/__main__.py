@@ -11,6 +11,7 @@ from citedqa.errors import CitedQAError
 from citedqa.memory import limit_malloc_arenas
 from citedqa.settings import load_settings
 from service.app import create_app
+from service.middleware.proxies import proxy_options
 from service.telemetry.logs import configure_logging
 
 
@@ -34,6 +35,7 @@ def main() -> int:
         port=settings.port,
         log_config=None,
         access_log=False,
+        **proxy_options(settings),
     )
     return 0
 

@@ -5,7 +5,10 @@ One module, so that no test file imports another (or a conftest).
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,6 +74,40 @@ def served(settings: Settings) -> Iterator[httpx.Client]:
     """A client of the real app with these settings, served over HTTP by uvicorn."""
     with serve_app(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as c:
         yield c
+
+
+@contextmanager
+def running_service(env: dict[str, str], log: Path, timeout: float = 90) -> Iterator[str]:
+    """`python -m service` in its own process with `env` added (its output in `log`):
+    its base URL once `/health` answers 200; stopped on exit."""
+    port = env.get("CITEDQA_PORT") or str(free_port())
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service"],
+            cwd=ROOT,
+            env={**os.environ, **env, "CITEDQA_PORT": port},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the service did not start"
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def store_state(settings: Settings) -> tuple[set[str], dict[str, tuple[str, ...]]]:
