@@ -15,7 +15,7 @@ from service.components import Components
 from service.middleware.limits import BodyLimit
 from service.middleware.security import install_security
 from service.telemetry.logs import configure_logging
-from service.telemetry.observability import RequestContext, install_metrics
+from service.telemetry.observability import RequestContext, install_metrics, install_request_ids
 from service.web import page
 
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)
     install_security(app, settings)
     app.add_middleware(RequestContext, metrics=install_metrics(app))
+    install_request_ids(app)
     document_deployment(app, settings)
     return app
 

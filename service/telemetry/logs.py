@@ -10,13 +10,13 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from asgi_correlation_id import correlation_id
+
 from citedqa.settings import Settings
 
-REQUEST_ID: ContextVar[str | None] = ContextVar("citedqa_request_id", default=None)
 REDACTED = "[redacted]"
 
 
@@ -50,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = REQUEST_ID.get()
+        request_id = correlation_id.get()
         if request_id:
             entry["request_id"] = request_id
         entry.update(getattr(record, "fields", {}))

@@ -1,9 +1,9 @@
 """Request ids, one access log line per request with its stage timings, Prometheus metrics.
 
-Every response carries `X-Request-ID`: the caller's own when it is a sane token (so ids can
-follow a request across services), a fresh one otherwise. `/metrics` serves the
-instrumentator's HTTP metrics plus per-stage latencies and answered/refused counts; it is
-an API route, so it needs the API key when one is set.
+Every response carries `X-Request-ID` (asgi-correlation-id's middleware): the caller's own
+when it is a sane token (so ids can follow a request across services), a fresh one otherwise.
+`/metrics` serves the instrumentator's HTTP metrics plus per-stage latencies and
+answered/refused counts; it is an API route, so it needs the API key when one is set.
 """
 
 from __future__ import annotations
@@ -11,20 +11,18 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
-import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
 
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.models import Answer
-from service.telemetry.logs import REQUEST_ID
 from service.telemetry.timings import timed_request
 
 ACCESS_LOG = logging.getLogger("citedqa.access")
@@ -98,14 +96,18 @@ def counted(
     return steps()
 
 
-def request_id_of(scope: Scope) -> str:
-    """The caller's `X-Request-ID` when sane, else a new random id."""
-    given = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-    return given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+def install_request_ids(app: FastAPI) -> None:
+    """`X-Request-ID` in and out, and in context for the logs; outermost, so the access log
+    and every middleware inside see the id."""
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name=REQUEST_ID_HEADER,
+        validator=lambda given: _SANE_ID.fullmatch(given) is not None,
+    )
 
 
 class RequestContext:
-    """Outermost middleware: request id in context and in the response, timings, access log."""
+    """Timings and the access log of each request (inside the request id's middleware)."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
@@ -115,41 +117,36 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = request_id_of(scope)
-        scope.setdefault("state", {})["request_id"] = request_id  # for the 500 handler
+        # For the 500 handler, which answers from outside every middleware.
+        scope.setdefault("state", {})["request_id"] = correlation_id.get()
         status = 500  # what the client gets if the app dies before answering
 
-        async def send_with_id(message: Message) -> None:
+        async def send_seen(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
-        token = REQUEST_ID.set(request_id)
-        try:
-            with timed_request() as timings:
-                try:
-                    await self.app(scope, receive, send_with_id)
-                finally:
-                    stages = timings.milliseconds()
-                    if self.metrics is not None:
-                        for name, seconds in timings.stages.items():
-                            self.metrics.stage_seconds.labels(name).observe(seconds)
-                    client = scope.get("client")
-                    fields = {
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": stages.pop("total"),
-                        "client": client[0] if client else None,
-                    }
-                    ACCESS_LOG.info(
-                        "%s %s %s",
-                        scope["method"],
-                        scope["path"],
-                        status,
-                        extra={"fields": fields | ({"stages_ms": stages} if stages else {})},
-                    )
-        finally:
-            REQUEST_ID.reset(token)
+        with timed_request() as timings:
+            try:
+                await self.app(scope, receive, send_seen)
+            finally:
+                stages = timings.milliseconds()
+                if self.metrics is not None:
+                    for name, seconds in timings.stages.items():
+                        self.metrics.stage_seconds.labels(name).observe(seconds)
+                client = scope.get("client")
+                fields = {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": stages.pop("total"),
+                    "client": client[0] if client else None,
+                }
+                ACCESS_LOG.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={"fields": fields | ({"stages_ms": stages} if stages else {})},
+                )
