@@ -1,9 +1,12 @@
 """Server-Sent Events for streamed answers: `delta`* then `final` then `done`, or `error`.
 
-The answer is produced by a blocking iterator (an LLM stream, say). It runs in a thread of
-its own that hands items to the event loop and checks a stop flag between items: when the
-client goes away, the flag is set, the thread closes the iterator at its next item, and
-closing it closes the LLM request, so generation stops instead of running on unread.
+sse-starlette frames the events, pings idle streams and watches for the client leaving (then
+it cancels the event stream). The answer is produced by a blocking iterator (an LLM stream,
+say). It runs in a thread of its own that hands items to the event loop and checks a stop
+flag between items: when the event stream ends, cancelled or not, the flag is set, the thread
+closes the iterator at its next item, and closing it closes the LLM request, so generation
+stops instead of running on unread. (The library's own thread pool iteration of a blocking
+iterator could not do that: a generator cannot be closed while a thread is inside it.)
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Generator
 
-from starlette.requests import Request
+from sse_starlette import EventSourceResponse
 
 from citedqa.errors import CitedQAError
 from citedqa.models import Answer
@@ -25,9 +28,17 @@ log = logging.getLogger("citedqa")
 _END = object()
 
 
-def sse(event: str, data: object) -> str:
-    """One SSE frame (JSON data on a single line)."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+Event = dict[str, str]  # `data` and optionally `event`: sse-starlette frames it
+
+
+def sse(event: str, data: object) -> Event:
+    """One event, its data JSON on a single line."""
+    return {"event": event, "data": json.dumps(data, ensure_ascii=False)}
+
+
+def event_stream(events: AsyncIterator[Event]) -> EventSourceResponse:
+    """The response streaming `events` (frames end in `\n\n`, as before the library)."""
+    return EventSourceResponse(events, sep="\n", headers={"Cache-Control": "no-cache"})
 
 
 def _produce(
@@ -53,9 +64,9 @@ def _produce(
 
 
 async def answer_events(
-    request: Request, items: Generator[str | Answer, None, None]
-) -> AsyncIterator[str]:
-    """Frames for a streamed answer; generation stops once the client is gone."""
+    items: Generator[str | Answer, None, None],
+) -> AsyncIterator[Event]:
+    """Events for a streamed answer; generation stops once the client is gone."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[object] = asyncio.Queue()
     stop = threading.Event()
@@ -67,8 +78,6 @@ async def answer_events(
     threading.Thread(target=_produce, args=(items, stop, hand), daemon=True).start()
     try:
         while (item := await queue.get()) is not _END:
-            if await request.is_disconnected():
-                break
             if isinstance(item, Answer):
                 yield sse("final", QueryResponse.of(item).model_dump())
             elif isinstance(item, CitedQAError):

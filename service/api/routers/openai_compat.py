@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse
 
 from citedqa.errors import InvalidInputError
 from citedqa.models import Answer
@@ -28,6 +28,7 @@ from service.api.schemas.openai import (
     ModelList,
 )
 from service.api.schemas.questions import CitationOut
+from service.api.streaming import Event, event_stream
 from service.components import CondenserDep, QADep, SettingsDep
 from service.qa.chat import message_text
 from service.qa.service import Ask
@@ -49,7 +50,7 @@ def list_models() -> ModelList:
 )
 async def chat_completions(
     body: ChatRequest, qa: QADep, condenser: CondenserDep, settings: SettingsDep
-) -> ChatResponse | StreamingResponse:
+) -> ChatResponse | EventSourceResponse:
     """Answer the conversation's last user question from the documents, with citations."""
     turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
@@ -59,11 +60,7 @@ async def chat_completions(
     answer = await run_in_threadpool(qa.answer, ask)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if body.stream:
-        return StreamingResponse(
-            _chunks(completion_id, answer),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache"},
-        )
+        return event_stream(_chunks(completion_id, answer))
     return ChatResponse(
         id=completion_id,
         created=int(time.time()),
@@ -74,11 +71,11 @@ async def chat_completions(
     )
 
 
-async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[str]:
+async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[Event]:
     """`chat.completion.chunk` frames: role, content pieces, then stop with the citations."""
     created = int(time.time())
 
-    def frame(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
+    def frame(delta: dict[str, str], finish: str | None = None, **extra: object) -> Event:
         chunk = {
             "id": completion_id,
             "object": "chat.completion.chunk",
@@ -87,7 +84,7 @@ async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[str]:
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
             **extra,
         }
-        return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+        return {"data": json.dumps(chunk, ensure_ascii=False)}
 
     yield frame({"role": "assistant", "content": ""})
     text = message_text(answer)
@@ -95,4 +92,4 @@ async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[str]:
         yield frame({"content": text[start : start + 80]})
     citations = [CitationOut.of(c).model_dump() for c in answer.citations]
     yield frame({}, "stop", citations=citations, refused=answer.refused)
-    yield "data: [DONE]\n\n"
+    yield {"data": "[DONE]"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse
 
 from citedqa.settings import Settings
 from service.api.problems import responses
@@ -15,7 +15,7 @@ from service.api.schemas import (
     RetrieveResponse,
     StageTimings,
 )
-from service.api.streaming import answer_events
+from service.api.streaming import answer_events, event_stream
 from service.components import QADep, SettingsDep
 from service.qa.retrieval import Filters
 from service.qa.service import Ask
@@ -51,15 +51,11 @@ _STREAM_DOC = {
 )
 async def query(
     body: QueryRequest, request: Request, qa: QADep, settings: SettingsDep
-) -> QueryResponse | StreamingResponse:
+) -> QueryResponse | EventSourceResponse:
     """Answer a question from the documents, citing a verbatim quote for every sentence."""
     ask = ask_of(body, settings)
     if body.stream:
-        return StreamingResponse(
-            answer_events(request, counted(request, qa.stream(ask))),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        return event_stream(answer_events(counted(request, qa.stream(ask))))
     answer = await run_in_threadpool(qa.answer, ask)
     count_answer(request, answer)
     response = QueryResponse.of(answer)
