@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from citedqa.chunking import Chunker
+from citedqa.datalock import hold_data_dir
 from citedqa.embedder import Embedder
 from citedqa.indexer import Indexer
 from citedqa.settings import Settings
@@ -25,7 +26,10 @@ def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
 
 
 def open_store(settings: Settings, embedder: Embedder) -> Store:
-    """The configured Chroma (embedded or server), checked against `embedder`."""
+    """The configured Chroma (embedded or server), checked against `embedder`; embedded, it
+    is this process's alone from now on (citedqa.datalock)."""
+    if not settings.chroma_host:
+        hold_data_dir(settings.data_dir)
     return Store(make_client(settings), settings.collection, embedder.model_name)
 
 

@@ -8,6 +8,7 @@ class CitedQAError(Exception):
 
     status_code: int = 500
     title: str = "Internal error"
+    exit_code: int = 2  # of `python -m service` / `python -m ingest` when it stops them
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -58,6 +59,14 @@ class StoreUnavailableError(CitedQAError):
 
     status_code = 503
     title = "Store unavailable"
+
+
+class DataDirLockedError(CitedQAError):
+    """Another process has the embedded store's data directory (see citedqa.datalock)."""
+
+    status_code = 503
+    title = "Data directory in use"
+    exit_code = 1
 
 
 class ShuttingDownError(CitedQAError):

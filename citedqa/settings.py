@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(None, description="Use a Chroma server instead of embedded.")
     chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_token: SecretStr | None = Field(
+        None, description="Sent as `Authorization: Bearer` to the Chroma server (its proxy)."
+    )
 
     llm: AnswererName = "extractive"
     top_k: int = Field(5, ge=1, le=50, description="Chunks retrieved when a request omits top_k.")
@@ -127,7 +130,7 @@ class Settings(BaseSettings):
         "info", description="Level of the JSON logs of `python -m service`."
     )
 
-    @field_validator("api_key", "admin_api_key", mode="before")
+    @field_validator("api_key", "admin_api_key", "chroma_token", mode="before")
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:
         # `CITEDQA_API_KEY=` (e.g. an unset variable in docker-compose) must not mean "key ''".

@@ -21,6 +21,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from citedqa.chroma_server import http_client
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
 from citedqa.settings import Settings
@@ -73,9 +74,7 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     with _store_errors("connect"):
         if settings.chroma_host:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
+            return http_client(settings, chroma_settings)
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = ingest_path(settings, args.path, show_progress=not args.quiet, sync=args.sync)
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     print(summary.line())
     if summary.skipped:
         print(f"{len(summary.skipped)} file(s) skipped (not documents); see the messages above.")

@@ -22,7 +22,7 @@ def main() -> int:
         open_store(settings, make_embedder(settings))  # fail fast with a clear message
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     configure_logging(settings)
     # JSON logs from our handler; the access log is service.telemetry.observability's.
     # Each worker process builds its own app from the same environment.
