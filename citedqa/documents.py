@@ -14,6 +14,9 @@ __all__ = ["SUPPORTED_SUFFIXES", "canonical_text", "doc_id_for", "load_document"
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SAFE_ID = re.compile(r"^[\w.,()+-]+(/[\w.,()+-]+)*$")
+# An ATX heading's markers: `# Title`, `## Title ##` (the closing run is optional).
+_HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*?)(?:\s+#+)?\s*$")
+_MARKDOWN = (".md", ".markdown")
 # A document whose first line is 10 MB would otherwise copy it into every chunk's metadata.
 MAX_FIELD_CHARS = 1000
 
@@ -29,9 +32,15 @@ def canonical_text(raw: bytes) -> str:
     return tidy(remove_boilerplate(decode_text(raw)))
 
 
-def title_of(text: str) -> str:
-    """The first non-empty line, stripped (and clipped: see `clip`)."""
-    return clip(next((line.strip() for line in text.split("\n") if line.strip()), ""))
+def title_of(text: str, markdown: bool = False) -> str:
+    """The first non-empty line, stripped (and clipped: see `clip`).
+
+    In Markdown that line is usually a heading: its `#` markers are syntax, not title, and
+    would show in every citation and document list.
+    """
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    heading = _HEADING.match(line) if markdown else None
+    return clip(heading.group("title") if heading and heading.group("title") else line)
 
 
 def clip(value: str, limit: int = MAX_FIELD_CHARS) -> str:
@@ -75,7 +84,8 @@ def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:
         raise EmptyDocumentError("empty document (no text after cleaning)")
     metadata = {**byline_metadata(text), **extracted.metadata}
     # Title and metadata ride along with every chunk and citation: keep them short.
-    title = clip(metadata.pop("title", "")) or title_of(text)
+    markdown = suffix.lower() in _MARKDOWN
+    title = clip(metadata.pop("title", "")) or title_of(text, markdown)
     metadata = {key: clip(value) for key, value in metadata.items()}
     return Document(doc_id=doc_id, text=text, title=title, metadata=metadata, pages=pages)
 

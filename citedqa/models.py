@@ -64,6 +64,9 @@ def chunk_version(chunk_id: str) -> tuple[str, str]:
 class RetrievedChunk:
     """A chunk found for a question; `score` is cosine similarity (higher is better).
 
+    `rank_score` is what the retriever ordered the list by (the fused RRF score in hybrid
+    mode, BM25 in bm25 mode, cosine in vector mode); None for a chunk not ranked.
+
     `sentence_vectors[i]` embeds `sentences[i]` in the context of the chunk (unit vectors).
     """
 
@@ -79,6 +82,7 @@ class RetrievedChunk:
     sentence_vectors: np.ndarray | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # outlet, author, date, page
     also_reported_by: tuple[str, ...] = ()  # near-duplicate documents with the same passage
+    rank_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,12 +81,15 @@ def ingest_path(
     owners: dict[str, str] = {}  # doc_id → the file it came from
     # Two stages: this thread chunks and embeds a document while `writer` writes the one
     # before it (Chroma and the encoder work at once; documents stay in order).
+    # The bar is advanced by hand: iterating it would close it as the last path is taken,
+    # before that document's chunks are counted (it ended 31 chunks short of the summary's 37).
     with (
-        tqdm(paths, unit="doc", desc="ingest", disable=not show_progress) as bar,
+        tqdm(total=len(paths), unit="doc", desc="ingest", disable=not show_progress) as bar,
         ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
     ):
         writing: Future[DocOutcome] | None = None
-        for path in bar:
+        for path in paths:
+            bar.update(1)
             name = str(path.relative_to(base))
             doc_id = doc_id_for(path, base)
             try:

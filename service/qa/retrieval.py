@@ -2,9 +2,10 @@
 
 Vector search (Chroma) and BM25 (service.qa.lexical) each rank candidates; reciprocal rank
 fusion merges the two lists. Every chunk keeps its cosine similarity to the question as
-`score`, so thresholds mean the same in every mode. Chunks of a document version being
-replaced are dropped, and a passage that a near-duplicate document repeats is kept once,
-listing the other document in `also_reported_by`.
+`score`, so thresholds mean the same in every mode, and carries the score the list is ordered
+by as `rank_score` (fused RRF in hybrid, BM25 or cosine in a single mode). Chunks of a
+document version being replaced are dropped, and a passage that a near-duplicate document
+repeats is kept once, listing the other document in `also_reported_by`.
 """
 
 from __future__ import annotations
@@ -92,17 +93,15 @@ class Retriever:
             vector = self._encoder.encode(question)
         # Extra candidates make up for stale and collapsed hits, and feed the fusion.
         depth = max(2 * top_k, top_k + 10)
-        rankings: list[list[str]] = []
+        rankings: list[list[tuple[str, float]]] = []
         if mode in ("hybrid", "vector"):
-            hits = self._search.nearest(vector, depth, filters.chroma_where())
-            rankings.append([cid for cid, _ in hits])
+            rankings.append(self._search.nearest(vector, depth, filters.chroma_where()))
         if mode in ("hybrid", "bm25"):
-            hits = self._lexical.search(question, depth, filters.allowed())
-            rankings.append([cid for cid, _ in hits])
+            rankings.append(self._lexical.search(question, depth, filters.allowed()))
         weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
-        fused = _fuse(rankings, weights, self._rrf_k)
-        live, states = self._live(fused)
-        chunks = self._read(_may_be_kept(live, states, top_k), vector)
+        fused = dict(_fuse(rankings, weights, self._rrf_k))
+        live, states = self._live(list(fused))
+        chunks = self._read(_may_be_kept(live, states, top_k), vector, fused)
         return Evidence(question=question, vector=vector, chunks=_collapse(chunks, states, top_k))
 
     def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
@@ -119,12 +118,16 @@ class Retriever:
         ]
         return live, states
 
-    def _read(self, chunk_ids: list[str], vector: np.ndarray) -> list[RetrievedChunk]:
-        """The chunks, in order, scored by cosine to the question; ids deleted meanwhile
-        are left out."""
+    def _read(
+        self, chunk_ids: list[str], vector: np.ndarray, rank_scores: dict[str, float]
+    ) -> list[RetrievedChunk]:
+        """The chunks, in order, scored by cosine to the question and carrying the score
+        they were ranked by; ids deleted meanwhile are left out."""
         found = self._reader.get_chunks(chunk_ids)
         return [
-            dataclasses.replace(found[cid][0], score=float(found[cid][1] @ vector))
+            dataclasses.replace(
+                found[cid][0], score=float(found[cid][1] @ vector), rank_score=rank_scores[cid]
+            )
             for cid in chunk_ids
             if cid in found
         ]
@@ -176,12 +179,15 @@ def _same_passage(a: RetrievedChunk, b: RetrievedChunk) -> bool:
     return alignment(a.sentence_vectors, b.sentence_vectors) >= MIN_ALIGNED
 
 
-def _fuse(rankings: list[list[str]], weights: list[float], k: int) -> list[str]:
-    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+def _fuse(
+    rankings: list[list[tuple[str, float]]], weights: list[float], k: int
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of (chunk_id, score) rankings, best first: each id
+    scored by the sum of weight / (k + rank). One ranking is kept with its own scores."""
     if len(rankings) == 1:
         return rankings[0]
     scores: dict[str, float] = defaultdict(float)
     for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, chunk_id in enumerate(ranking, start=1):
+        for rank, (chunk_id, _) in enumerate(ranking, start=1):
             scores[chunk_id] += weight / (k + rank)
-    return sorted(scores, key=lambda c: scores[c], reverse=True)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)

@@ -57,6 +57,23 @@ def test_retrieve_returns_ranked_chunks_with_offsets(api: httpx.Client) -> None:
         assert text[chunk["start"] : chunk["end"]] == chunk["text"]
 
 
+@pytest.mark.parametrize("mode", ["hybrid", "vector", "bm25"])
+def test_retrieve_scores_follow_the_order_with_similarity_beside(
+    api: httpx.Client, mode: str
+) -> None:
+    body = {"question": "Where did Putin and Kim meet?", "top_k": 10, "retrieval": mode}
+    chunks = api.post("/v1/retrieve", json=body).json()["chunks"]
+    scores = [c["score"] for c in chunks]
+    assert len(chunks) == 10 and scores == sorted(scores, reverse=True)
+    assert all(-1.0 <= c["similarity"] <= 1.0 for c in chunks)
+    if mode == "vector":
+        assert scores == pytest.approx([c["similarity"] for c in chunks], abs=1e-5)
+    else:  # the order is not the similarity's (that was the bug)
+        assert [c["similarity"] for c in chunks] != sorted(
+            (c["similarity"] for c in chunks), reverse=True
+        )
+
+
 def test_documents_list_and_detail(api: httpx.Client) -> None:
     docs = api.get("/v1/documents").json()["documents"]
     assert [d["doc_id"][:3] for d in docs] == ["000", "001", "002", "003", "004"]

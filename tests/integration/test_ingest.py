@@ -1,5 +1,6 @@
 """The ingest job against real embedded Chroma and the real embedder."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,19 @@ def _ingest_cli(corpus: Path, data_dir: Path) -> subprocess.CompletedProcess[str
         text=True,
         timeout=120,
     )
+
+
+def test_progress_bar_ends_at_the_summary_chunk_count(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(f"Article {n}.\nThe river rose by {n} metres today.")
+    summary = ingest_path(settings, corpus, show_progress=True)
+    shown = re.findall(r"chunks=(\d+)", capsys.readouterr().err)
+    assert summary.chunks_written == 3
+    assert shown and int(shown[-1]) == summary.chunks_written
 
 
 def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:

@@ -21,6 +21,20 @@ def test_title_is_first_non_empty_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("suffix", "first_line", "title"),
+    [
+        (".md", "# Chapter 1. Introduction", "Chapter 1. Introduction"),
+        (".markdown", "## Closed heading ##", "Closed heading"),
+        (".md", "#hashtag is not a heading", "#hashtag is not a heading"),
+        (".txt", "# a plain-text line", "# a plain-text line"),
+    ],
+)
+def test_markdown_title_drops_heading_markers(suffix: str, first_line: str, title: str) -> None:
+    doc = parse_document("x", suffix, f"{first_line}\n\nBody text here.".encode())
+    assert doc.title == title
+
+
+@pytest.mark.parametrize(
     ("raw", "message"),
     [
         (b"", "empty"),

@@ -14,7 +14,8 @@ import pytest
 
 from citedqa.models import RetrievedChunk, chunk_version
 from service.qa.catalog import DocState
-from service.qa.retrieval import Filters, Retriever, _collapse, _fuse, _may_be_kept
+from service.qa.retrieval import Filters, Retriever, _collapse, _may_be_kept
+from service.qa.retrieval import _fuse as _fuse_scored
 
 HASH_A = "aaaaaaaaaaaa" + "0" * 52
 HASH_B = "bbbbbbbbbbbb" + "0" * 52
@@ -44,6 +45,18 @@ def states(**groups: str) -> dict[str, DocState]:
 
 
 # --- reciprocal rank fusion ----------------------------------------------------------------
+
+
+def _fuse(rankings: list[list[str]], weights: list[float], k: int) -> list[str]:
+    """The fused order of rankings given as ids (each id scored by its rank)."""
+    scored = [[(c, 1.0 / rank) for rank, c in enumerate(r, start=1)] for r in rankings]
+    return [c for c, _ in _fuse_scored(scored, weights, k)]
+
+
+def test_fuse_scores_are_rrf_and_one_ranking_keeps_its_own() -> None:
+    fused = _fuse_scored([[("a", 0.9), ("b", 0.8)], [("b", 7.0)]], [1.0, 1.0], k=60)
+    assert fused == [("b", pytest.approx(1 / 62 + 1 / 61)), ("a", pytest.approx(1 / 61))]
+    assert _fuse_scored([[("a", 7.0), ("b", 3.5)]], [1.0], k=60) == [("a", 7.0), ("b", 3.5)]
 
 
 def test_fuse_one_ranking_is_kept_as_is() -> None:
@@ -199,13 +212,13 @@ class Fakes:
         return np.array([1.0, 0.0], dtype=np.float32)
 
     def nearest(self, vector: np.ndarray, k: int, where: object) -> list[tuple[str, float]]:
-        return [(c, 0.0) for c in self.vector_hits[:k]]
+        return [(c, 0.9 - i / 10) for i, c in enumerate(self.vector_hits[:k])]
 
     def is_current(self) -> bool:
         return self.current
 
     def search(self, question: str, k: int, allowed: object) -> list[tuple[str, float]]:
-        return [(c, 0.0) for c in self.bm25_hits[:k]]
+        return [(c, 9.0 - i) for i, c in enumerate(self.bm25_hits[:k])]
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
         self.read.append(list(ids))
@@ -230,3 +243,8 @@ def test_retrieve_fuses_reads_only_what_may_be_kept_and_scores_by_cosine(
     assert evidence.chunks[0].doc_id == first and len(evidence.chunks) == 2
     assert fakes.read == [fakes.read[0]] and len(fakes.read[0]) == 2  # one read, top_k ids
     assert evidence.chunks[0].score == pytest.approx(0.5)  # cosine to the question
+    # ... and ranked by: RRF when fused, the one search's own score otherwise.
+    ranks = [c.rank_score for c in evidence.chunks]
+    expected = {"hybrid": 1 / 62 + 1 / 61, "vector": 0.9, "bm25": 9.0}
+    assert ranks[0] == pytest.approx(expected[mode if current else "vector"])
+    assert ranks == sorted(ranks, reverse=True)  # type: ignore[type-var]

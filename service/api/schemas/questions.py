@@ -147,7 +147,14 @@ class ChunkOut(BaseModel):
     text: str = Field(examples=[_QUOTE])
     start: int = Field(ge=0, examples=[2701])
     end: int = Field(ge=0, examples=[2939])
-    score: float = Field(examples=[0.71], description="Cosine similarity to the question.")
+    score: float = Field(
+        examples=[0.032522],
+        description="What the list is ordered by, higher first: the fused reciprocal-rank "
+        "score in hybrid mode, BM25 in bm25 mode, cosine similarity in vector mode.",
+    )
+    similarity: float = Field(
+        examples=[0.71], description="Cosine similarity to the question, in every mode."
+    )
     also_reported_by: list[str] = Field(default_factory=list, examples=[[]])
 
     @classmethod
@@ -158,7 +165,8 @@ class ChunkOut(BaseModel):
             text=c.text,
             start=c.start,
             end=c.end,
-            score=round(c.score, 6),
+            score=round(c.score if c.rank_score is None else c.rank_score, 6),
+            similarity=round(c.score, 6),
             also_reported_by=list(c.also_reported_by),
         )
 
