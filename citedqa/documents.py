@@ -10,7 +10,14 @@ from citedqa.errors import EmptyDocumentError, InvalidInputError, TooLargeError
 from citedqa.formats import PAGE_BREAK, SUPPORTED_SUFFIXES, decode_text, extract
 from citedqa.models import Document
 
-__all__ = ["SUPPORTED_SUFFIXES", "canonical_text", "doc_id_for", "load_document", "parse_document"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "canonical_text",
+    "check_doc_id",
+    "doc_id_for",
+    "load_document",
+    "parse_document",
+]
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SAFE_ID = re.compile(r"^[\w.,()+-]+(/[\w.,()+-]+)*$")
@@ -57,10 +64,20 @@ def doc_id_for(path: Path, root: Path) -> str:
 
 
 def check_doc_id(doc_id: str) -> str:
-    """A doc_id usable in URLs and ids: letters, digits, `._,()+-`, `/` between parts."""
-    if not doc_id or len(doc_id) > 200 or not _SAFE_ID.match(doc_id) or ".." in doc_id.split("/"):
-        raise InvalidInputError(f"unusable document name {doc_id!r}: use letters, digits and ._-")
-    return doc_id
+    """A doc_id usable in URLs and ids: letters, digits, `._,()+-`, `/` between parts.
+
+    `.` and `..` parts are refused too: browsers and proxies resolve them as path steps
+    (`/v1/documents/.` is `/v1/documents/`), so such a document could never be fetched.
+    """
+    if not doc_id or len(doc_id) > 200:
+        reason = "it must have 1 to 200 characters"
+    elif any(part in (".", "..") for part in doc_id.split("/")):
+        reason = "'.' and '..' are path steps in a URL, not names"
+    elif not _SAFE_ID.match(doc_id):
+        reason = "use letters, digits and ._-"
+    else:
+        return doc_id
+    raise InvalidInputError(f"unusable document name {doc_id!r}: {reason}")
 
 
 def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Document:

@@ -159,3 +159,12 @@ def test_chat_content_that_is_not_text_is_a_422(api: httpx.Client) -> None:
     body = {"model": "citedqa", "messages": [{"role": "user", "content": "where \ud800 is it"}]}
     response = api.post("/v1/chat/completions", content=json.dumps(body), headers=JSON)
     assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize("question", ["   ", "\t\n ", "\u200b\u200d\ufeff", " \u3164 \u2800 "])
+def test_a_question_of_only_blanks_is_a_422(api: httpx.Client, question: str) -> None:
+    response = api.post("/v1/query", json={"question": question})
+    assert response.status_code == 422, response.text
+    assert "visible character" in response.json()["detail"]
+    chat = {"model": "citedqa", "messages": [{"role": "user", "content": question}]}
+    assert api.post("/v1/chat/completions", json=chat).status_code == 422

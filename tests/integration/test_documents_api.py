@@ -91,6 +91,7 @@ def test_upload_is_searchable_at_once_and_delete_forgets_it(fresh_api: httpx.Cli
         ("empty.txt", b"   \n", 422, "empty document"),
         ("latin1.txt", "café".encode("latin-1"), 422, "not valid UTF-8"),
         ("../../etc/pass wd.txt", b"text", 422, "unusable document name"),
+        ("..txt", b"text", 422, "'.' and '..' are path steps"),
     ],
 )
 def test_bad_uploads_are_clear_4xx_and_add_nothing(

@@ -118,6 +118,17 @@ def test_cli_prints_summary_and_fails_on_bad_files(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+def test_cli_fails_a_file_whose_name_is_no_address(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "..txt").write_text("A note whose doc_id would be '.', which no URL can reach.")
+    run = _ingest_cli(corpus / "..txt", tmp_path / "data")
+    assert run.returncode == 1
+    assert "0 added" in run.stdout and "1 failed" in run.stdout
+    assert "..txt: unusable document name '.'" in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_cli_skips_what_is_not_a_document_and_exits_0(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from citedqa.documents import canonical_text, doc_id_for, load_document, parse_document, title_of
+from citedqa.documents import (
+    canonical_text,
+    check_doc_id,
+    doc_id_for,
+    load_document,
+    parse_document,
+    title_of,
+)
 from citedqa.errors import InvalidInputError
 
 
@@ -53,3 +60,27 @@ def test_unsupported_extension(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG")
     with pytest.raises(InvalidInputError, match="unsupported file type"):
         load_document(path, tmp_path)
+
+
+@pytest.mark.parametrize("doc_id", ["news/2023/001_abc", "a.b", "...", "café-(1)", "x" * 200])
+def test_addressable_doc_ids_pass(doc_id: str) -> None:
+    assert check_doc_id(doc_id) == doc_id
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "reason"),
+    [
+        (".", "path steps"),
+        ("..", "path steps"),
+        ("news/.", "path steps"),
+        ("a/../b", "path steps"),
+        ("", "1 to 200 characters"),
+        ("x" * 201, "1 to 200 characters"),
+        ("a//b", "letters, digits"),
+        ("pass wd", "letters, digits"),
+        ("zero\u200bwidth", "letters, digits"),
+    ],
+)
+def test_unaddressable_doc_ids_are_refused_with_a_reason(doc_id: str, reason: str) -> None:
+    with pytest.raises(InvalidInputError, match=reason):
+        check_doc_id(doc_id)

@@ -19,6 +19,7 @@ from sse_starlette import EventSourceResponse
 from citedqa.errors import InvalidInputError
 from citedqa.models import Answer
 from service.api.problems import responses
+from service.api.schemas.common import is_visible
 from service.api.schemas.openai import (
     MODEL_ID,
     ChatChoice,
@@ -53,7 +54,7 @@ async def chat_completions(
 ) -> ChatResponse | EventSourceResponse:
     """Answer the conversation's last user question from the documents, with citations."""
     turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
-    if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
+    if not turns or turns[-1][0] != "user" or not is_visible(turns[-1][1]):
         raise InvalidInputError("the last message must be a non-empty user message")
     question = await run_in_threadpool(condenser.condense, turns)
     ask = Ask(question=question[:2000], top_k=settings.top_k, mode=settings.retrieval)

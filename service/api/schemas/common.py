@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -21,6 +22,30 @@ def check_text(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(check_text)]
 """A request string: any Unicode text, but no lone surrogate or control character (422)."""
+
+# What shows nothing on its own: whitespace (Z*, and tab/newline), format characters (zero-width
+# space and joiners, BOM, soft hyphen: Cf), lone combining marks, and the "blank" letters.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def is_visible(value: str) -> bool:
+    """Whether `value` shows at least one character (a question of only blanks asks nothing)."""
+    return any(
+        c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+        for c in value
+    )
+
+
+def check_visible(value: str) -> str:
+    """The value, or ValueError when nothing in it is visible."""
+    if not is_visible(value):
+        raise ValueError("must have a visible character, not only spaces or zero-width characters")
+    return value
+
+
+VisibleText = Annotated[Text, AfterValidator(check_visible)]
+"""`Text` with at least one visible character: whitespace or zero-width alone is a 422."""
 
 
 class HealthResponse(BaseModel):

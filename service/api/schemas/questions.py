@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from citedqa.models import Answer, Citation, RetrievedChunk
 from citedqa.settings import RetrievalMode
-from service.api.schemas.common import Text
+from service.api.schemas.common import Text, VisibleText
 
 _QUOTE = "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome"
 _DOC = "001_bf46565b3b65e965"
@@ -21,7 +21,7 @@ class QueryRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: Text = Field(
+    question: VisibleText = Field(
         min_length=1,
         max_length=2000,
         examples=["Where did Putin and Kim meet?"],
