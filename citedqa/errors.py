@@ -116,3 +116,35 @@ class RateLimitedError(CitedQAError):
 
     status_code = 429
     title = "Too many requests"
+
+
+class ServiceError(CitedQAError):
+    """The citedqa service answered a client's request with an RFC 9457 problem.
+
+    `status`, `title` and `detail` are the problem's (`errors`: per-field, on a 422), so a
+    caller can tell a refused input from a service that is down without parsing text;
+    `request` ("POST /v1/query") only goes into the message.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        errors: list[dict[str, object]] | None = None,
+        *,
+        request: str = "",
+    ) -> None:
+        said = f"{status} {title}: {detail}" if detail else f"{status} {title}"
+        super().__init__(f"{request}: {said}" if request else said)
+        self.status = self.status_code = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+
+
+class ServiceUnreachable(CitedQAError):
+    """No citedqa service answered at the client's URL (refused, timed out, broke off)."""
+
+    status_code = 503
+    title = "Service unreachable"

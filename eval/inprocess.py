@@ -3,60 +3,35 @@
 from __future__ import annotations
 
 import logging
-import socket
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
+from citedqa.errors import ServiceUnreachable
 from eval.errors import ServiceUnavailable, UsageError
 
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 120.0
-SHUTDOWN_TIMEOUT_S = 10.0
 
 
 @contextmanager
 def serve_app(app: Any, *, startup_timeout: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
-    """Run an ASGI app with uvicorn in a background thread on a free 127.0.0.1 port.
+    """The app served on a free 127.0.0.1 port (`service.threaded`); yields its base URL.
 
-    Yields the base URL once the server has started; always stops the server on exit.
+    A start-up failure is a usage error here (ServiceUnavailable, exit 2).
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # bound before starting: no race for the port
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="auto"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="eval-uvicorn", daemon=True
-    )
-    thread.start()
-    try:
-        _wait_started(server, thread, startup_timeout)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(SHUTDOWN_TIMEOUT_S)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(SHUTDOWN_TIMEOUT_S)
-        sock.close()
+    from service.threaded import serve_in_thread
 
-
-def _wait_started(server: uvicorn.Server, thread: threading.Thread, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive():
-            raise ServiceUnavailable("in-process service failed to start (see its log above)")
-        if time.monotonic() >= deadline:
-            raise ServiceUnavailable(f"in-process service did not start within {timeout:.0f}s")
-        time.sleep(0.05)
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(serve_in_thread(app, startup_timeout=startup_timeout))
+        except ServiceUnreachable as exc:
+            raise ServiceUnavailable(exc.message) from None
+        yield url
 
 
 @contextmanager

@@ -13,9 +13,10 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from citedqa.client import Client
+from citedqa.errors import CitedQAError, ServiceError
 from eval.bootstrap import Estimate, estimates
 from eval.catalog import RETRIEVAL_METRICS
-from eval.client import RequestFailed, ServiceClient
 from eval.questions import Question
 from eval.retrieval_metrics import RETRIEVAL_DEPTH, retrieval_scores
 
@@ -54,7 +55,7 @@ class RetrievalComparison:
 
 
 def compare_modes(
-    client: ServiceClient,
+    client: Client,
     pool: Executor,
     questions: Sequence[Question],
     modes: Sequence[str] = MODES,
@@ -77,25 +78,32 @@ def compare_modes(
     return RetrievalComparison(results, note)
 
 
-def probe(client: ServiceClient, question: str, mode: str) -> str:
+def probe(client: Client, question: str, mode: str) -> str:
     """The empty string when the service accepts ``mode``, else a short reason."""
     try:
-        client.retrieve(question, 1, mode)
-    except RequestFailed as exc:
-        if exc.status == 422:
+        ranked_doc_ids(client, question, 1, mode)
+    except CitedQAError as exc:
+        if isinstance(exc, ServiceError) and exc.status == 422:
             return "not accepted (422)"
-        return f"probe failed ({exc})"
+        return f"probe failed ({exc.message})"
     return ""
 
 
+def ranked_doc_ids(
+    client: Client, question: str, top_k: int, mode: str | None = None
+) -> tuple[str, ...]:
+    """The doc_ids of /v1/retrieve's chunks, best first (``mode`` None: the service's default)."""
+    return tuple(chunk.doc_id for chunk in client.retrieve(question, top_k=top_k, retrieval=mode))
+
+
 def _run_mode(
-    client: ServiceClient, pool: Executor, questions: Sequence[Question], mode: str
+    client: Client, pool: Executor, questions: Sequence[Question], mode: str
 ) -> ModeResult:
     def ranked(question: Question) -> tuple[str, ...] | None:
         try:
-            return client.retrieve(question.question, RETRIEVAL_DEPTH, mode)
-        except RequestFailed as exc:
-            log.warning("question %s, retrieval %s: %s", question.id, mode, exc)
+            return ranked_doc_ids(client, question.question, RETRIEVAL_DEPTH, mode)
+        except CitedQAError as exc:
+            log.warning("question %s, retrieval %s: %s", question.id, mode, exc.message)
             return None
 
     rankings = list(pool.map(ranked, questions))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from citedqa.client_models import CitationOut
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -19,26 +21,9 @@ class Citation:
     score: float | None = None
 
     @classmethod
-    def from_json(cls, raw: Any) -> Citation:
-        """Build from the service's JSON; raise ValueError when malformed."""
-        if not isinstance(raw, dict):
-            raise ValueError("citation is not an object")
-        try:
-            start, end = raw["start"], raw["end"]
-            if not isinstance(start, int) or not isinstance(end, int):
-                raise ValueError("citation start/end must be integers")
-            score = raw.get("score")
-            return cls(
-                doc_id=str(raw["doc_id"]),
-                title=str(raw.get("title", "")),
-                chunk_id=str(raw.get("chunk_id", "")),
-                quote=str(raw["quote"]),
-                start=start,
-                end=end,
-                score=float(score) if isinstance(score, int | float) else None,
-            )
-        except KeyError as exc:
-            raise ValueError(f"citation lacks {exc.args[0]!r}") from None
+    def of(cls, c: CitationOut) -> Citation:
+        """The fields the metrics read, from the client's typed reply."""
+        return cls(c.doc_id, c.title, c.chunk_id, c.quote, c.start, c.end, c.score)
 
     def to_json(self) -> dict[str, Any]:
         """Plain-dict form for the report."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from eval.client import QueryResult, RequestFailed, ServiceClient
-from eval.modes import MODES, RetrievalComparison, compare_modes
-from eval.observation import Observation
+from citedqa.client import Client
+from citedqa.client_models import QueryResponse
+from citedqa.errors import CitedQAError
+from eval.errors import ServiceUnavailable
+from eval.modes import MODES, RetrievalComparison, compare_modes, ranked_doc_ids
+from eval.observation import Citation, Observation
 from eval.questions import Question
 from eval.retrieval_metrics import RETRIEVAL_DEPTH
 from eval.summary import Summary, summarize
@@ -43,10 +47,10 @@ def evaluate(
     Failures of individual requests are recorded on the question, not raised.
     """
     with (
-        ServiceClient(base_url, timeout=timeout, max_connections=concurrency) as client,
+        Client(base_url, timeout=timeout, max_connections=concurrency) as client,
         ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool,
     ):
-        client.wait_until_healthy(health_timeout)
+        wait_until_healthy(client, health_timeout)
         observations = list(pool.map(lambda q: observe(client, q, top_k), questions))
         doc_ids = sorted({c.doc_id for o in observations for c in o.citations})
         texts = pool.map(lambda doc_id: fetch_document(client, doc_id), doc_ids)
@@ -55,38 +59,56 @@ def evaluate(
     return Evaluation(summarize(questions, observations, documents), comparison)
 
 
-def observe(client: ServiceClient, question: Question, top_k: int) -> Observation:
+def wait_until_healthy(client: Client, timeout: float, interval: float = 0.25) -> None:
+    """Poll GET /health until it says ok; raise ServiceUnavailable after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            health = client.health()
+            if health.status == "ok":
+                return
+            reason = f"GET /health says {health.status} (store: {health.store})"
+        except CitedQAError as exc:
+            reason = exc.message
+        if time.monotonic() >= deadline:
+            raise ServiceUnavailable(f"service at {client.url} is not reachable: {reason}")
+        time.sleep(interval)
+
+
+def observe(client: Client, question: Question, top_k: int) -> Observation:
     """Query and retrieve for one question; request failures go into ``error``."""
     errors: list[str] = []
-    query: QueryResult | None = None
+    reply: QueryResponse | None = None
+    started = time.perf_counter()
     try:
-        query = client.query(question.question, top_k)
-    except RequestFailed as exc:
-        errors.append(str(exc))
+        reply = client.ask(question.question, top_k=top_k)
+    except CitedQAError as exc:
+        errors.append(exc.message)
+    latency_ms = (time.perf_counter() - started) * 1000.0
     retrieved: tuple[str, ...] = ()
     try:
-        retrieved = client.retrieve(question.question, RETRIEVAL_DEPTH)
-    except RequestFailed as exc:
-        errors.append(str(exc))
+        retrieved = ranked_doc_ids(client, question.question, RETRIEVAL_DEPTH)
+    except CitedQAError as exc:
+        errors.append(exc.message)
     for failure in errors:
         log.warning("question %s: %s", question.id, failure)
     error = "; ".join(errors) or None
-    if query is None:
+    if reply is None:
         return Observation(retrieved_doc_ids=retrieved, error=error)
     return Observation(
-        answer=query.answer,
-        refused=query.refused,
-        citations=query.citations,
+        answer=reply.answer,
+        refused=reply.refused,
+        citations=tuple(Citation.of(c) for c in reply.citations),
         retrieved_doc_ids=retrieved,
-        latency_ms=query.latency_ms,
+        latency_ms=latency_ms,
         error=error,
     )
 
 
-def fetch_document(client: ServiceClient, doc_id: str) -> str | None:
+def fetch_document(client: Client, doc_id: str) -> str | None:
     """The canonical text of a cited document, or None (its citations then count as invalid)."""
     try:
-        return client.document_text(doc_id)
-    except RequestFailed as exc:
-        log.warning("cited document %r: %s", doc_id, exc)
+        return client.document(doc_id).text
+    except CitedQAError as exc:
+        log.warning("cited document %r: %s", doc_id, exc.message)
         return None
