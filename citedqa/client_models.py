@@ -63,7 +63,8 @@ class ChunkOut(_Reply):
     text: str
     start: int
     end: int
-    score: float
+    score: float  # what the list is ordered by (the fused rank score in hybrid mode)
+    similarity: float  # cosine similarity to the question, in every mode
     also_reported_by: list[str] = Field(default_factory=list)
 
 
