@@ -126,6 +126,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated proxy addresses/networks whose X-Forwarded-For is believed.",
     )
+    otel: Literal["off", "otlp", "console"] = Field(
+        "off", description="OpenTelemetry traces: off, to an OTLP collector, or to stdout."
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Level of the JSON logs of `python -m service`."
     )

@@ -16,17 +16,22 @@ from service.middleware.limits import BodyLimit
 from service.middleware.security import install_security
 from service.telemetry.logs import configure_logging
 from service.telemetry.observability import RequestContext, install_metrics, install_request_ids
+from service.telemetry.tracing import start_tracing
 from service.web import page
 
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the embedder and store are opened when it starts serving."""
 
+    tracing = start_tracing(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.components = Components.build(settings)
         yield
         app.state.components.close()
+        if tracing is not None:
+            tracing.close()
 
     app = FastAPI(
         title="citedqa",
@@ -41,7 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     # HTTP metrics, then the request id and access log around everything.
     app.add_middleware(BodyLimit, settings=settings)
     install_security(app, settings)
-    app.add_middleware(RequestContext, metrics=install_metrics(app))
+    app.add_middleware(RequestContext, metrics=install_metrics(app), tracing=tracing)
     install_request_ids(app)
     document_deployment(app, settings)
     return app

@@ -18,6 +18,7 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from citedqa.errors import LLMUnavailableError
 from citedqa.models import Answer, Citation
 from citedqa.terms import capitalised_words, key_terms, stem, words
+from service.telemetry.tracing import llm_span
 
 if TYPE_CHECKING:
     from service.qa.answerers.backends import Backend
@@ -61,8 +62,10 @@ class Condenser:
     def _rewrite(self, prompt: str) -> str:
         """The LLM's reply to `prompt`; its failures become the service's LLM errors."""
         assert self.backend is not None
+        message = ChatMessage(role=MessageRole.USER, content=prompt)
         try:
-            response = self.backend.llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
+            with llm_span(self.backend.name, self.backend.model):
+                response = self.backend.llm.chat([message])
         except Exception as exc:
             raise self.backend.failure(exc) from None
         return response.message.content or ""

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.models import Answer
 from service.telemetry.timings import timed_request
+from service.telemetry.tracing import Tracing, request_span
 
 ACCESS_LOG = logging.getLogger("citedqa.access")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -109,9 +110,12 @@ def install_request_ids(app: FastAPI) -> None:
 class RequestContext:
     """Timings and the access log of each request (inside the request id's middleware)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: Metrics | None = None, tracing: Tracing | None = None
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -127,10 +131,15 @@ class RequestContext:
                 status = message["status"]
             await send(message)
 
-        with timed_request() as timings:
+        with (
+            request_span(self.tracing, scope["method"], scope["path"]) as span,
+            timed_request(self.tracing.tracer if self.tracing else None) as timings,
+        ):
             try:
                 await self.app(scope, receive, send_seen)
             finally:
+                if span is not None:
+                    span.set_attribute("http.response.status_code", status)
                 stages = timings.milliseconds()
                 if self.metrics is not None:
                     for name, seconds in timings.stages.items():

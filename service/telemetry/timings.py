@@ -2,7 +2,8 @@
 
 The request middleware opens a `Timings` for each request in a context variable; code on the
 read path wraps its stages in `stage(name)`, which is a no-op when no request is being timed.
-Stages are exclusive: a stage nested in another is not counted in the outer one.
+Stages are exclusive: a stage nested in another is not counted in the outer one. When the
+request is traced (`service/telemetry/tracing.py`), each stage is also a span.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
 
 _CURRENT: ContextVar[Timings | None] = ContextVar("citedqa_timings", default=None)
 
@@ -23,6 +28,7 @@ class Timings:
     started: float = field(default_factory=time.perf_counter)
     stages: dict[str, float] = field(default_factory=dict)
     _nested: list[float] = field(default_factory=list)  # time of inner stages, per open stage
+    tracer: Tracer | None = None  # when set, every stage is a span too
 
     def elapsed(self) -> float:
         """Seconds since the request started."""
@@ -40,9 +46,9 @@ def current() -> Timings | None:
 
 
 @contextmanager
-def timed_request() -> Iterator[Timings]:
+def timed_request(tracer: Tracer | None = None) -> Iterator[Timings]:
     """Open a `Timings` for the code run inside (and the threads it hands work to)."""
-    timings = Timings()
+    timings = Timings(tracer=tracer)
     token = _CURRENT.set(timings)
     try:
         yield timings
@@ -60,7 +66,11 @@ def stage(name: str) -> Iterator[None]:
     start = time.perf_counter()
     timings._nested.append(0.0)
     try:
-        yield
+        if timings.tracer is None:
+            yield
+        else:
+            with timings.tracer.start_as_current_span(name):
+                yield
     finally:
         spent = time.perf_counter() - start
         inner = timings._nested.pop()

@@ -22,6 +22,7 @@ from service.qa.answerers.backends import Backend
 from service.qa.answerers.rules import AnswerRules
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 from service.qa.support import SupportJudge
+from service.telemetry.tracing import llm_span
 
 
 class LLMAnswerer:
@@ -56,11 +57,12 @@ class LLMAnswerer:
             return
         reply: list[str] = []
         try:
-            for response in self.backend.llm.stream_chat(prompt.messages(evidence)):
-                delta = response.delta or ""
-                reply.append(delta)
-                if delta and not any(s in "".join(reply) for s in self.backend.secrets):
-                    yield delta
+            with llm_span(self.backend.name, self.model):
+                for response in self.backend.llm.stream_chat(prompt.messages(evidence)):
+                    delta = response.delta or ""
+                    reply.append(delta)
+                    if delta and not any(s in "".join(reply) for s in self.backend.secrets):
+                        yield delta
         except Exception as exc:
             raise self.backend.failure(exc) from None
         yield self.parse(evidence, "".join(reply))
@@ -111,7 +113,8 @@ class LLMAnswerer:
     def ask(self, evidence: Evidence) -> str:
         """The LLM's raw reply; backend failures become the service's LLM errors."""
         try:
-            response = self.backend.llm.chat(prompt.messages(evidence))
+            with llm_span(self.backend.name, self.model):
+                response = self.backend.llm.chat(prompt.messages(evidence))
         except Exception as exc:
             raise self.backend.failure(exc) from None
         return response.message.content or ""
