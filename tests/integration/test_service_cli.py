@@ -147,3 +147,32 @@ def test_a_50_mb_header_is_refused_without_reading_it(server: tuple[int, Path]) 
     assert sent < total, "the server read all 50 MB of header"
     assert reply in (b"",) or reply.startswith(b"HTTP/1.1 431")
     assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+
+
+def test_the_cap_counts_heads_only(server: tuple[int, Path]) -> None:
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        # A 15 KiB head in 100-byte pieces: the budget adds up across reads, and holds.
+        head = f"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Pad: {'a' * 15 * 1024}\r\n\r\n"
+        for start in range(0, len(head), 100):
+            sock.sendall(head[start : start + 100].encode())
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        # A 300 kB body is the body cap's business (here a 422 from the app), not this one.
+        body = b'{"question": "' + b"q" * 300_000 + b'"}'
+        sock.sendall(
+            b"POST /v1/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + KEY.encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        assert sock.recv(65536).startswith(b"HTTP/1.1 422")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        # Pipelined requests in one write are each answered.
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n" * 3)
+        replies = b""
+        while replies.count(b"HTTP/1.1 200") < 3:
+            chunk = sock.recv(65536)
+            assert chunk, replies
+            replies += chunk
