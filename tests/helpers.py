@@ -6,6 +6,8 @@ One module, so that no test file imports another (or a conftest).
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,6 +66,34 @@ def client_for(
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False, client=client) as test_client:
         yield test_client
+
+
+@contextmanager
+def service_process(env: dict[str, str], log_path: Path, timeout: float = 90) -> Iterator[str]:
+    """`python -m service` in its own process with `env`, its URL once /health says 200."""
+    url = f"http://127.0.0.1:{env['CITEDQA_PORT']}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service"], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert proc.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, "the service did not start"
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from ingest.job import ingest_path
-from tests.helpers import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, free_port, make_settings, service_process
 
 
 @pytest.fixture
@@ -31,30 +31,8 @@ def two_workers(chroma_server: tuple[str, int], tmp_path: Path) -> Iterator[tupl
         tmp_path, chroma_host=host, chroma_port=port, collection=env["CITEDQA_COLLECTION"]
     )
     ingest_path(settings, SEEDS, show_progress=False)
-    log = (tmp_path / "service.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{env['CITEDQA_PORT']}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, (tmp_path / "service.log").read_text()
-            assert time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.5)
+    with service_process(env, tmp_path / "service.log", timeout=180) as url:
         yield url, env
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_workers_agree_and_notice_another_process_ingest(

@@ -6,14 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, service_process
 
 KEY = "cli-test-key"
 
@@ -44,33 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path
     """A real `python -m service` process (uvicorn, key required) on a free port."""
     tmp = tmp_path_factory.mktemp("cli")
     port = free_port()
-    log = (tmp / "service.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service"],
-        cwd=ROOT,
-        env=_env(tmp / "data", port),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, (tmp / "service.log").read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.5)
+    with service_process(_env(tmp / "data", port), tmp / "service.log", timeout=120):
         yield port, tmp
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])
