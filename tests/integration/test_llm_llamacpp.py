@@ -6,6 +6,7 @@ Needs the optional extra: `uv sync --locked --extra llamacpp`.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,39 @@ def test_chat_with_the_shipped_gguf() -> None:
     llm = LlamaCppLLM(str(smollm2_gguf()), max_tokens=12, threads=1)
     assert llm.metadata.model_name == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert llm.complete("Say hello.").text.strip()
+
+
+def _own_listeners() -> set[str]:
+    """This process's listening TCP sockets and reachable (path on disk) unix sockets."""
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            cols = row.split()
+            if cols[9] in inodes and cols[3] == "0A":  # 0A: LISTEN
+                found.add(f"tcp {cols[1]}")
+    for row in Path("/proc/net/unix").read_text().splitlines()[1:]:
+        cols = row.split()
+        if cols[6] in inodes and len(cols) > 7 and Path(cols[7]).exists():
+            found.add(f"unix {cols[7]}")
+    return found
+
+
+@needs_extra
+def test_no_one_else_can_reach_llama_cpp_s_own_listener() -> None:
+    # xllamacpp always opens an OpenAI-compatible HTTP listener; it used to be a random
+    # 127.0.0.1 port without a key, bypassing citedqa's key, rate limit and timeouts.
+    before = _own_listeners()
+    llm = LlamaCppLLM(str(smollm2_gguf()), max_tokens=4, threads=1)
+    assert _own_listeners() == before
+    assert llm.complete("Say hello.").text.strip()  # in-process calls still work
 
 
 @needs_extra

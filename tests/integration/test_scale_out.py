@@ -31,7 +31,7 @@ def two_workers(chroma_server: tuple[str, int], tmp_path: Path) -> Iterator[tupl
         tmp_path, chroma_host=host, chroma_port=port, collection=env["CITEDQA_COLLECTION"]
     )
     ingest_path(settings, SEEDS, show_progress=False)
-    with running_service(env, tmp_path / "service.log") as url:
+    with running_service(env, tmp_path / "service.log", timeout=180) as url:
         yield url, env
 
 

@@ -10,6 +10,12 @@ Generation is bounded three ways: `max_tokens` (n_predict), stop sequences, and 
 after which the caller gets a 504 (llama.cpp finishes the bounded generation in the
 background: its C++ call cannot be interrupted).
 
+xllamacpp's `Server` always opens llama.cpp's own OpenAI-compatible HTTP listener (by default
+on a random 127.0.0.1 port, without a key: any local process could bypass citedqa's key and
+rate limit there, and read the model path). citedqa calls the server in-process only, so the
+listener is bound to a unix socket in a private (0700) temporary directory, with a random
+API key, and the directory is deleted as soon as the server has started: nobody can connect.
+
 It runs on `CITEDQA_LLM_THREADS` threads, which the wiring (`service.components.plan_threads`)
 sets so that llama.cpp and onnxruntime (the embedder) do not share cores.
 """
@@ -17,6 +23,9 @@ sets so that llama.cpp and onnxruntime (the embedder) do not share cores.
 from __future__ import annotations
 
 import importlib.util
+import secrets
+import shutil
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -81,7 +90,14 @@ class LlamaCppLLM(CustomLLM):
         params.cpuparams.poll = 0
         params.cpuparams_batch.poll = 0
         params.verbosity = -1
-        self._server = xllamacpp.Server(params)
+        # The listener nobody may reach (see the module's docstring).
+        private = Path(tempfile.mkdtemp(prefix="citedqa-llm-"))
+        params.hostnames = [str(private / "llama.sock")]
+        params.api_keys = [secrets.token_urlsafe(32)]
+        try:
+            self._server = xllamacpp.Server(params)
+        finally:
+            shutil.rmtree(private, ignore_errors=True)  # an unlinked socket takes no connection
         # One generation at a time (n_parallel=1); a caller waits at most `timeout` for it.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llamacpp")
 
