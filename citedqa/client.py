@@ -19,12 +19,13 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import quote
 
 import httpx
 from httpx_sse import SSEError, connect_sse
 from pydantic import BaseModel, ValidationError
+from typing_extensions import Unpack
 
 from citedqa.client_models import (
     ChunkOut,
@@ -45,6 +46,17 @@ from citedqa.client_models import (
 from citedqa.errors import ServiceError, ServiceUnreachable
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class Search(TypedDict, total=False):
+    """How to search, for `ask`, `stream` and `retrieve`; each left out takes the default."""
+
+    top_k: int | None  # chunks to retrieve, 1-50 (the service's CITEDQA_TOP_K)
+    retrieval: str | None  # "hybrid", "vector" or "bm25" (the service's CITEDQA_RETRIEVAL)
+    doc_ids: Iterable[str] | None  # only these documents
+    filters: Mapping[str, str] | None  # only documents whose metadata equal these
+
+
 DEFAULT_TIMEOUT_S = 60.0
 
 
@@ -82,37 +94,21 @@ class Client:
 
     # --- questions ---------------------------------------------------------------------------
 
-    def ask(
-        self,
-        question: str,
-        *,
-        top_k: int | None = None,
-        retrieval: str | None = None,
-        doc_ids: Iterable[str] | None = None,
-        filters: Mapping[str, str] | None = None,
-        debug: bool = False,
-    ) -> QueryResponse:
-        """`POST /v1/query`: the cited answer, or a refusal (`refused`, `refusal_reason`)."""
-        body = _question(question, top_k, retrieval, doc_ids, filters)
-        if debug:
-            body["debug"] = True
+    def ask(self, question: str, *, debug: bool = False, **search: Unpack[Search]) -> QueryResponse:
+        """`POST /v1/query`: the cited answer, or a refusal (`refused`, `refusal_reason`).
+
+        `debug=True` adds the stage `timings`.
+        """
+        body = _question(question, search) | ({"debug": True} if debug else {})
         return self._call("POST", "/v1/query", QueryResponse, json=body)
 
-    def stream(
-        self,
-        question: str,
-        *,
-        top_k: int | None = None,
-        retrieval: str | None = None,
-        doc_ids: Iterable[str] | None = None,
-        filters: Mapping[str, str] | None = None,
-    ) -> Iterator[StreamEvent]:
+    def stream(self, question: str, **search: Unpack[Search]) -> Iterator[StreamEvent]:
         """`POST /v1/query` with `stream: true`: `Delta`s as they come, then one `Final`.
 
         An `error` event, or a stream that ends without the answer, raises `ServiceError`;
         closing the iterator early ends the request, which stops the service's generation.
         """
-        body = _question(question, top_k, retrieval, doc_ids, filters) | {"stream": True}
+        body = _question(question, search) | {"stream": True}
         path = "/v1/query"
         try:
             with connect_sse(self._http, "POST", path, json=body) as events:
@@ -135,17 +131,9 @@ class Client:
             502, "Malformed stream", "it ended without the answer", request=f"POST {path}"
         )
 
-    def retrieve(
-        self,
-        question: str,
-        *,
-        top_k: int | None = None,
-        retrieval: str | None = None,
-        doc_ids: Iterable[str] | None = None,
-        filters: Mapping[str, str] | None = None,
-    ) -> list[ChunkOut]:
+    def retrieve(self, question: str, **search: Unpack[Search]) -> list[ChunkOut]:
         """`POST /v1/retrieve`: the ranked chunks the answerer would see, best first."""
-        body = _question(question, top_k, retrieval, doc_ids, filters)
+        body = _question(question, search)
         return self._call("POST", "/v1/retrieve", RetrieveResponse, json=body).chunks
 
     # --- documents ---------------------------------------------------------------------------
@@ -217,21 +205,17 @@ class Client:
         return ServiceUnreachable(f"{method} {self.url}{path}: {reason}")
 
 
-def _question(
-    question: str,
-    top_k: int | None,
-    retrieval: str | None,
-    doc_ids: Iterable[str] | None,
-    filters: Mapping[str, str] | None,
-) -> dict[str, Any]:
-    """A /v1/query or /v1/retrieve body; fields left None take the service's defaults."""
-    optional: dict[str, Any] = {
-        "top_k": top_k,
-        "retrieval": retrieval,
+def _question(question: str, search: Search) -> dict[str, Any]:
+    """A /v1/query or /v1/retrieve body; options left out or None take the service's defaults."""
+    doc_ids, filters = search.get("doc_ids"), search.get("filters")
+    body = {
+        "question": question,
+        "top_k": search.get("top_k"),
+        "retrieval": search.get("retrieval"),
         "doc_ids": None if doc_ids is None else list(doc_ids),
         "filters": None if filters is None else dict(filters),
     }
-    return {"question": question} | {k: v for k, v in optional.items() if v is not None}
+    return {name: value for name, value in body.items() if value is not None}
 
 
 def _document_path(doc_id: str) -> str:

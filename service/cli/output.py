@@ -1,0 +1,76 @@
+"""How the commands print: answers with numbered citations, documents as tables, or JSON.
+
+Results go to stdout, notes and errors to stderr, so `citedqa ask --json ... | jq` works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from citedqa.client_models import (
+    DocumentDetail,
+    DocumentSummary,
+    QueryResponse,
+    UploadResult,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+
+
+def print_json(reply: BaseModel) -> None:
+    """The reply as the service sent it (fields it left empty included)."""
+    print(reply.model_dump_json(indent=2))
+
+
+def print_answer(reply: QueryResponse) -> None:
+    """The answer, then its citations numbered as its `[n]` markers are."""
+    if reply.refused:
+        reason = f" ({reply.refusal_reason})" if reply.refusal_reason else ""
+        out.print(f"[bold]No answer in the documents[/bold]{escape(reason)}")
+        out.print(escape(reply.answer), style="dim")
+        return
+    out.print(escape(reply.answer))
+    if reply.citations:
+        out.print()
+    for n, c in enumerate(reply.citations, start=1):
+        source = ", ".join(x for x in (c.outlet, c.date) if x)
+        page = f", page {c.page}" if c.page is not None else ""
+        out.print(
+            f"[bold][{n}][/bold] [cyan]{escape(c.doc_id)}[/cyan] {escape(c.title)}"
+            + (f" [dim]({escape(source)}{page})[/dim]" if source or page else "")
+        )
+        out.print(f"    “{escape(c.quote)}” [dim]{c.start}-{c.end}[/dim]")
+
+
+def print_documents(documents: Iterable[DocumentSummary]) -> int:
+    """A table of documents; how many it listed."""
+    table = Table("doc_id", "title", "chunks", "outlet", "duplicate of", box=None)
+    count = 0
+    for d in documents:
+        table.add_row(d.doc_id, d.title, str(d.chunks), d.outlet or "", d.duplicate_of or "")
+        count += 1
+    out.print(table)
+    return count
+
+
+def print_document(document: DocumentDetail, *, text: bool) -> None:
+    """A document's fields, then (with `text`) its canonical text."""
+    for name, value in document.model_dump(exclude={"text"}).items():
+        if value is not None:
+            out.print(f"[bold]{name}[/bold]: {escape(str(value))}")
+    if text:
+        out.print()
+        out.print(escape(document.text))
+
+
+def print_uploaded(results: Iterable[UploadResult]) -> None:
+    """What an upload did to each file."""
+    table = Table("doc_id", "status", "chunks", "duplicate of", box=None)
+    for r in results:
+        table.add_row(r.doc_id, r.status, str(r.chunks), r.duplicate_of or "")
+    out.print(table)
