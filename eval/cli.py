@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging(verbose: bool) -> None:
-    """Warnings only, unless ``-v``.
+    """Warnings only, unless ``-v`` (then info; debug lines never).
 
     The level is set on our handler, not only on the root logger: a library that sets its
     own logger's level (bm25s sets DEBUG when it is imported, mid-run) is not held back by
@@ -146,7 +146,7 @@ def _configure_logging(verbose: bool) -> None:
     )
     for handler in root.handlers:
         if handler not in existing:
-            handler.setLevel(logging.NOTSET if verbose else logging.WARNING)
+            handler.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
 
 

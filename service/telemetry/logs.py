@@ -60,14 +60,21 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(settings: Settings, stream: Any = None) -> logging.Handler:
-    """Send every logger (uvicorn's too) through one JSON handler at `settings.log_level`."""
+    """Send every logger (uvicorn's too) through one JSON handler at `settings.log_level`.
+
+    The level is set on the handler as well as on the root logger: a library that lowers its
+    own logger's level (bm25s sets DEBUG when imported) would otherwise have its debug lines
+    pass the root level, which only applies to loggers that leave their level unset.
+    """
+    level = settings.log_level.upper()
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(secrets_of(settings)))
+    handler.setLevel(level)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(settings.log_level.upper())
+    root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True

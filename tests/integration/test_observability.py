@@ -146,3 +146,21 @@ def test_configure_logging_routes_uvicorn_through_the_json_handler(
     assert json.loads(line) | {"ts": None} == {
         "ts": None, "level": "warning", "logger": "uvicorn.error", "message": "port 8000 busy"
     }  # fmt: skip
+
+
+def test_no_debug_lines_at_the_info_level(seeded_settings: Settings) -> None:
+    # bm25s sets its own logger to DEBUG and logs while the app builds its BM25 index.
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    stream = io.StringIO()
+    try:
+        settings = settings_like(seeded_settings, log_level="info")
+        configure_logging(settings, stream)
+        with client_for(settings) as api:
+            body = api.post("/v1/retrieve", json={**KIM, "retrieval": "bm25"}).json()
+            assert body["chunks"]
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+    levels = {json.loads(line)["level"] for line in stream.getvalue().splitlines()}
+    assert "info" in levels and "debug" not in levels
