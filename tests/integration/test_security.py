@@ -43,7 +43,12 @@ def test_every_api_route_needs_the_key_and_only_the_allow_list_is_public(
                 assert response.headers["content-type"] == PROBLEM
                 assert response.headers["www-authenticate"].startswith("Bearer")
                 assert "Authorization: Bearer" in response.json()["detail"]
-        for path in ("/health", "/", "/static/app.js", "/docs", "/openapi.json"):
+        public = ("/health", "/", "/static/app.js", "/docs", "/openapi.json", "/redoc")
+        for path in (
+            *public,
+            "/docs/static/swagger-ui-bundle.js",
+            "/docs/static/redoc.standalone.js",
+        ):
             assert api.get(path).status_code == 200, path
 
         assert api.post("/v1/query", json=QUESTION, headers={"X-API-Key": USER}).is_success
