@@ -6,27 +6,15 @@ import logging
 import re
 
 import pytest
-from starlette.routing import BaseRoute, Route
 
 from citedqa.settings import Settings
 from service.middleware.ratelimit import RateLimiter
 from service.middleware.security import is_public
-from tests.helpers import client_for, free_port, settings_like
+from tests.helpers import all_routes, client_for, free_port, settings_like
 
 USER, ADMIN = "user-key-5f1e0c", "admin-key-9a7d3b"
 PROBLEM = "application/problem+json"
 QUESTION = {"question": "Where did Putin and Kim meet?"}
-
-
-def all_routes(routes: list[BaseRoute]) -> list[Route]:
-    """Every endpoint, including those of included routers (FastAPI keeps them nested)."""
-    out: list[Route] = []
-    for route in routes:
-        if isinstance(route, Route):
-            out.append(route)
-        elif (nested := getattr(route, "original_router", None)) is not None:
-            out += all_routes(nested.routes)
-    return out
 
 
 def test_every_api_route_needs_the_key_and_only_the_allow_list_is_public(
