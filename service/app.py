@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from citedqa.settings import Settings
 from service.api import problems
-from service.api.apidocs import document_deployment
+from service.api.apidocs import docs_app, document_deployment
 from service.api.routers import documents, health, openai_compat, query
 from service.components import Components
 from service.middleware.limits import BodyLimit
@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
         if tracing is not None:
             tracing.close()
 
-    app = FastAPI(
+    app = docs_app(
         title="citedqa",
         version="0.1.0",
         summary="Answers only from your documents, and proves every answer with citations.",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from starlette.routing import BaseRoute, Route
 from starlette.testclient import TestClient
 
 from citedqa.components import make_embedder, open_store
@@ -29,6 +30,17 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def all_routes(routes: list[BaseRoute]) -> list[Route]:
+    """Every endpoint, including those of included routers (FastAPI keeps them nested)."""
+    out: list[Route] = []
+    for route in routes:
+        if isinstance(route, Route):
+            out.append(route)
+        elif (nested := getattr(route, "original_router", None)) is not None:
+            out += all_routes(nested.routes)
+    return out
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: float = 0.01) -> None:

@@ -1,6 +1,12 @@
-"""What the deployment middlewares add to the OpenAPI schema.
+"""The API docs: pages that work offline, and what the deployment middlewares add.
 
-Keys, rate limits and the body cap act before routing, so FastAPI cannot see them: this
+FastAPI's `/docs` and `/redoc` load Swagger UI and ReDoc from a CDN, so they are blank
+without internet. `docs_app` builds the app with fastapi-offline, which serves the same
+pages with the scripts its package ships (under `DOCS_ASSETS`): nothing copied by hand,
+updated with the package. ReDoc still asks for one Redocly badge image; offline it is
+missing and the page works.
+
+Keys, rate limits and the body cap act before routing, so FastAPI cannot see them: `extend`
 adds the security schemes (Swagger UI's "Authorize" button) and the 401/403/413/429
 problem responses to every operation they can happen on, as configured.
 """
@@ -11,10 +17,11 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from citedqa.settings import Settings
 from service.api.problems import MEDIA_TYPE
-from service.middleware.security import is_public, is_write
+from service.middleware.security import DOCS_ASSETS, is_public, is_write
 
 SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer`"},
@@ -24,6 +31,11 @@ _HEADERS = {
     401: {"WWW-Authenticate": "How to authenticate: `Bearer`."},
     429: {"Retry-After": "Seconds to wait before retrying."},
 }
+
+
+def docs_app(**options: Any) -> FastAPI:
+    """A FastAPI app (`options` as for FastAPI) whose `/docs` and `/redoc` work offline."""
+    return FastAPIOffline(static_url=DOCS_ASSETS, **options)
 
 
 def _problem(status: int) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Access is decided by path, before routing, so a route added later is protected by default:
 only the paths in `PUBLIC_PATHS` / `PUBLIC_PREFIXES` are open. They are the health check
 (for orchestrators), the web page and its static files (the page asks for the key itself),
-and the API docs (`/docs`, `/redoc`, `/openapi.json`: they describe the API, they hold no
-data, and Swagger UI needs the schema to offer its "Authorize" button).
+and the API docs (`/docs`, `/redoc`, `/openapi.json` and the docs' own scripts: they describe
+the API, they hold no data, and Swagger UI needs the schema to offer its "Authorize" button).
 
 Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>` and are compared in
 constant time. No key is ever logged or echoed: a rate limit bucket is keyed by a hash.
@@ -29,7 +29,8 @@ from service.middleware.ratelimit import RateLimiter, retry_after
 PUBLIC_PATHS = frozenset(
     {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 )
-PUBLIC_PREFIXES = ("/static/",)
+DOCS_ASSETS = "/docs/static"  # Swagger UI's and ReDoc's files (service.api.apidocs)
+PUBLIC_PREFIXES = ("/static/", f"{DOCS_ASSETS}/")
 WRITE_PREFIX = "/v1/documents"  # POST (upload) and DELETE here are writes
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOW = "send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"

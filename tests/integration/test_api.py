@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from service.qa.citing import REFUSAL
-from tests.helpers import check_citations
+from tests.helpers import ROOT, check_citations
 
 PROBLEM = "application/problem+json"
 
@@ -19,6 +19,13 @@ def test_where_did_putin_and_kim_meet(api: httpx.Client) -> None:
     assert "Vostochny" in body["answer"]
     assert body["citations"]
     check_citations(api, body)
+
+
+def test_the_readme_example_is_what_the_service_answers(api: httpx.Client) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("Then ask:", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    answer = api.post("/v1/query", json={"question": "Where did Putin and Kim meet?"}).json()
+    assert answer == json.loads(example)
 
 
 @pytest.mark.parametrize(

@@ -6,26 +6,14 @@ import logging
 import re
 
 import pytest
-from starlette.routing import BaseRoute, Route
 
 from citedqa.settings import Settings
 from service.middleware.security import is_public
-from tests.helpers import client_for, free_port, settings_like
+from tests.helpers import all_routes, client_for, free_port, settings_like
 
 USER, ADMIN = "user-key-5f1e0c", "admin-key-9a7d3b"
 PROBLEM = "application/problem+json"
 QUESTION = {"question": "Where did Putin and Kim meet?"}
-
-
-def all_routes(routes: list[BaseRoute]) -> list[Route]:
-    """Every endpoint, including those of included routers (FastAPI keeps them nested)."""
-    out: list[Route] = []
-    for route in routes:
-        if isinstance(route, Route):
-            out.append(route)
-        elif (nested := getattr(route, "original_router", None)) is not None:
-            out += all_routes(nested.routes)
-    return out
 
 
 def test_every_api_route_needs_the_key_and_only_the_allow_list_is_public(
@@ -42,7 +30,12 @@ def test_every_api_route_needs_the_key_and_only_the_allow_list_is_public(
                 assert response.headers["content-type"] == PROBLEM
                 assert response.headers["www-authenticate"].startswith("Bearer")
                 assert "Authorization: Bearer" in response.json()["detail"]
-        for path in ("/health", "/", "/static/app.js", "/docs", "/openapi.json"):
+        public = ("/health", "/", "/static/app.js", "/docs", "/openapi.json", "/redoc")
+        for path in (
+            *public,
+            "/docs/static/swagger-ui-bundle.js",
+            "/docs/static/redoc.standalone.js",
+        ):
             assert api.get(path).status_code == 200, path
 
         assert api.post("/v1/query", json=QUESTION, headers={"X-API-Key": USER}).is_success
