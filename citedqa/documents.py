@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from citedqa.cleaning import byline_metadata, remove_boilerplate
@@ -80,12 +81,20 @@ def check_doc_id(doc_id: str) -> str:
     raise InvalidInputError(f"unusable document name {doc_id!r}: {reason}")
 
 
-def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Document:
-    """Read one file into a Document, or raise InvalidInputError saying why not."""
+def load_document(
+    path: Path,
+    root: Path,
+    max_bytes: int | None = None,
+    parse: Callable[[str, str, bytes], Document] | None = None,
+) -> Document:
+    """Read one file into a Document, or raise InvalidInputError saying why not.
+
+    `parse` replaces `parse_document` (ingest passes a `ParserPool`'s, with its time limit).
+    """
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise TooLargeError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-    return parse_document(doc_id_for(path, root), path.suffix, path.read_bytes())
+    return (parse or parse_document)(doc_id_for(path, root), path.suffix, path.read_bytes())
 
 
 def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:

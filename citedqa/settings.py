@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         description="Files over this size are skipped (ingest) or refused (upload).",
     )
     max_upload_files: int = Field(20, ge=1, le=1000, description="Files per upload request.")
+    parse_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Seconds one file may take to parse (in a worker process); longer: refused.",
+    )
 
     chunk_tokens: int = Field(128, ge=16, le=254, description="Chunk budget in model wordpieces.")
     chunk_overlap_tokens: int = Field(32, ge=0, le=128)

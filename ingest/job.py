@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.documents import doc_id_for, load_document
 from citedqa.errors import EmptyDocumentError, InvalidInputError, UnsupportedTypeError
 from citedqa.indexer import DocOutcome
+from citedqa.isolation import ParserPool
 from citedqa.settings import Settings
 
 
@@ -80,10 +82,12 @@ def ingest_path(
     paths = discover(root)
     owners: dict[str, str] = {}  # doc_id → the file it came from
     # Two stages: this thread chunks and embeds a document while `writer` writes the one
-    # before it (Chroma and the encoder work at once; documents stay in order).
+    # before it (Chroma and the encoder work at once; documents stay in order). Files are
+    # parsed in a worker process, each within CITEDQA_PARSE_TIMEOUT.
     # The bar is advanced by hand: iterating it would close it as the last path is taken,
     # before that document's chunks are counted (it ended 31 chunks short of the summary's 37).
     with (
+        closing(ParserPool(1, settings.parse_timeout)) as parser,
         tqdm(total=len(paths), unit="doc", desc="ingest", disable=not show_progress) as bar,
         ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
     ):
@@ -96,7 +100,7 @@ def ingest_path(
                 if doc_id in owners:  # a.md and a.txt: one would silently replace the other
                     raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
                 owners[doc_id] = name
-                doc = load_document(path, base, settings.max_file_bytes)
+                doc = load_document(path, base, settings.max_file_bytes, parser.parse)
             except (UnsupportedTypeError, EmptyDocumentError) as exc:
                 summary.skipped[name] = exc.message
                 bar.write(f"skipped {name}: {exc.message}")

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.embedder import Embedder
+from citedqa.isolation import ParserPool
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
@@ -28,6 +29,9 @@ from service.qa.service import QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
 from service.telemetry.health import HealthCheck
+
+# Two uploads parse at once; a third waits for a worker (each parse has its own time limit).
+PARSE_WORKERS = 2
 
 
 def plan_threads(settings: Settings) -> Settings:
@@ -61,6 +65,7 @@ class Components:
     reader: ChunkReader
     health: HealthCheck
     gate: Gate  # the access rules, for routes that show more to a caller with a key
+    parser: ParserPool  # uploads are parsed in its worker processes, with a time limit
 
     @classmethod
     def build(cls, settings: Settings) -> Components:
@@ -95,8 +100,9 @@ class Components:
             lexical.refresh()
 
         # The indexer loads every document's near-duplicate fingerprint: only for writers.
+        parser = ParserPool(PARSE_WORKERS, settings.parse_timeout)
         library = DocumentLibrary(
-            store, lambda: make_indexer(settings, embedder, store), settings, changed
+            store, lambda: make_indexer(settings, embedder, store), settings, changed, parser
         )
         return cls(
             settings,
@@ -111,6 +117,7 @@ class Components:
             reader,
             HealthCheck(embedder, store),
             Gate(settings),
+            parser,
         )
 
     def close(self) -> None:
@@ -118,6 +125,7 @@ class Components:
         self.encoder.close()
         self.search.close()
         self.reader.close()
+        self.parser.close()
 
 
 def _components(request: Request) -> Components:

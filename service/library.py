@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from citedqa.documents import parse_document
 from citedqa.errors import InvalidInputError, TooLargeError
 from citedqa.indexer import DocOutcome, Indexer
+from citedqa.isolation import ParserPool
 from citedqa.models import Document
 from citedqa.settings import Settings
 from citedqa.store import ManifestEntry, Store
@@ -57,8 +57,10 @@ class DocumentLibrary:
         make_indexer: Callable[[], Indexer],
         settings: Settings,
         changed: Callable[[list[str]], None],
+        parser: ParserPool,
     ) -> None:
         self._store = store
+        self._parser = parser
         self._make_indexer = make_indexer
         self._indexer: Indexer | None = None
         self._settings = settings
@@ -115,7 +117,7 @@ class DocumentLibrary:
         try:
             if len(upload.content) > limit:
                 raise TooLargeError(f"{len(upload.content):,} bytes, over the {limit:,}-byte limit")
-            doc = parse_document(
+            doc = self._parser.parse(
                 PurePosixPath(name).stem, PurePosixPath(name).suffix, upload.content
             )
         except InvalidInputError as exc:

@@ -210,3 +210,15 @@ def make_pdf(pages: list[str]) -> bytes:
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     )
     return bytes(out)
+
+
+def slow_html(attributes: int = 20_000) -> bytes:
+    """A page trafilatura takes seconds over: one element with this many attributes.
+
+    40,000 attributes (430 KB) took 61-90 s to parse; 20,000 take about 5 s (issue 16).
+    """
+    names = " ".join(f'a{i}="v{i}"' for i in range(attributes))
+    return (
+        f"<html><body><article><p {names}>The harbour ferry to Lindholm leaves at nine every "
+        "morning from the western pier.</p></article></body></html>"
+    ).encode()
