@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         description="Files over this size are skipped (ingest) or refused (upload).",
     )
     max_upload_files: int = Field(20, ge=1, le=1000, description="Files per upload request.")
+    ocr: Literal["auto", "off"] = Field(
+        "auto",
+        description="OCR of scanned PDF pages: auto = when tesseract and the `ocr` extra exist.",
+    )
+    ocr_languages: str = Field(
+        "eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$", description="Tesseract languages, e.g. eng+deu."
+    )
 
     chunk_tokens: int = Field(128, ge=16, le=254, description="Chunk budget in model wordpieces.")
     chunk_overlap_tokens: int = Field(32, ge=0, le=128)

@@ -12,8 +12,14 @@ from tqdm import tqdm
 
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.documents import doc_id_for, load_document
-from citedqa.errors import EmptyDocumentError, InvalidInputError, UnsupportedTypeError
+from citedqa.errors import (
+    EmptyDocumentError,
+    InvalidInputError,
+    NoTextLayerError,
+    UnsupportedTypeError,
+)
 from citedqa.indexer import DocOutcome
+from citedqa.ocr import ocr_options, unavailable
 from citedqa.settings import Settings
 
 
@@ -30,6 +36,8 @@ class IngestSummary:
     failures: dict[str, str] = field(default_factory=dict)  # path -> reason
     # Files that are not documents (unsupported type, no text): warned about, not failures.
     skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
+    # Scanned PDFs (or pages) left without text: OCR off or unavailable.
+    unread: dict[str, str] = field(default_factory=dict)  # path -> what was not read
 
     def add(self, outcome: DocOutcome) -> None:
         """Count one indexed document."""
@@ -51,6 +59,7 @@ class IngestSummary:
             f"{len(self.duplicates)} near-duplicates); chunks: {self.chunks_written} added, "
             f"{self.chunks_unchanged} unchanged, {self.chunks_removed} removed; "
             f"{self.seconds:.1f}s ({rate:.1f} chunks/s)"
+            + (f"; no text read from: {', '.join(self.unread)}" if self.unread else "")
         )
 
 
@@ -79,6 +88,7 @@ def ingest_path(
     summary = IngestSummary()
     paths = discover(root)
     owners: dict[str, str] = {}  # doc_id → the file it came from
+    ocr = ocr_options(settings)
     # Two stages: this thread chunks and embeds a document while `writer` writes the one
     # before it (Chroma and the encoder work at once; documents stay in order).
     with (
@@ -93,9 +103,11 @@ def ingest_path(
                 if doc_id in owners:  # a.md and a.txt: one would silently replace the other
                     raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
                 owners[doc_id] = name
-                doc = load_document(path, base, settings.max_file_bytes)
+                doc = load_document(path, base, settings.max_file_bytes, ocr)
             except (UnsupportedTypeError, EmptyDocumentError) as exc:
                 summary.skipped[name] = exc.message
+                if isinstance(exc, NoTextLayerError):
+                    summary.unread[name] = exc.message
                 bar.write(f"skipped {name}: {exc.message}")
                 continue
             except (InvalidInputError, OSError) as exc:
@@ -104,6 +116,10 @@ def ingest_path(
                 summary.documents["failed"] += 1
                 bar.write(f"failed {name}: {reason}")
                 continue
+            if doc.unread_pages:
+                pages = ", ".join(map(str, doc.unread_pages))
+                summary.unread[name] = f"scanned pages {pages} have no text ({unavailable(ocr)})"
+                bar.write(f"{name}: {summary.unread[name]}")
             embedded = indexer.embed(doc)
             if writing is not None:
                 summary.add(writing.result())

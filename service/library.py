@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from citedqa.documents import parse_document
 from citedqa.errors import InvalidInputError, TooLargeError
 from citedqa.indexer import DocOutcome, Indexer
 from citedqa.models import Document
+from citedqa.ocr import ocr_options
 from citedqa.settings import Settings
 from citedqa.store import ManifestEntry, Store
 
@@ -116,13 +118,14 @@ class DocumentLibrary:
             if len(upload.content) > limit:
                 raise TooLargeError(f"{len(upload.content):,} bytes, over the {limit:,}-byte limit")
             doc = parse_document(
-                PurePosixPath(name).stem, PurePosixPath(name).suffix, upload.content
+                PurePosixPath(name).stem,
+                PurePosixPath(name).suffix,
+                upload.content,
+                ocr_options(self._settings),
             )
         except InvalidInputError as exc:
             raise type(exc)(f"{name or '(unnamed file)'}: {exc.message}") from None
-        return Document(
-            doc.doc_id, doc.text, doc.title, {**doc.metadata, "source": name}, doc.pages
-        )
+        return dataclasses.replace(doc, metadata={**doc.metadata, "source": name})
 
     def _writer(self) -> Indexer:
         """The indexer, made on the first write; the caller holds the write lock."""
