@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from citedqa.cleaning import byline_metadata, remove_boilerplate
-from citedqa.errors import EmptyDocumentError, InvalidInputError, TooLargeError
-from citedqa.formats import PAGE_BREAK, SUPPORTED_SUFFIXES, decode_text, extract
+from citedqa.errors import EmptyDocumentError, InvalidInputError, NoTextLayerError, TooLargeError
+from citedqa.formats import PAGE_BREAK, SUPPORTED_SUFFIXES, Extracted, decode_text, extract
 from citedqa.models import Document
+from citedqa.ocr import OCR_OFF, OcrOptions, read_scans, unavailable
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -97,23 +98,47 @@ def load_document(
     return (parse or parse_document)(doc_id_for(path, root), path.suffix, path.read_bytes())
 
 
-def parse_document(doc_id: str, suffix: str, raw: bytes) -> Document:
-    """Bytes of a supported file into a Document with canonical text and metadata."""
+def parse_document(doc_id: str, suffix: str, raw: bytes, ocr: OcrOptions = OCR_OFF) -> Document:
+    """Bytes of a supported file into a Document with canonical text and metadata.
+
+    A top-level function of picklable arguments, so that a process pool can run it (OCR of
+    scanned pages included, `ocr`) under a time limit.
+    """
     check_doc_id(doc_id)
-    extracted = extract(suffix, raw)
+    extracted = read_scans(extract(suffix, raw), raw, ocr)
+    return build_document(doc_id, extracted, ocr, markdown=suffix.lower() in _MARKDOWN)
+
+
+def build_document(
+    doc_id: str, extracted: Extracted, ocr: OcrOptions = OCR_OFF, *, markdown: bool = False
+) -> Document:
+    """The Document of extracted text: cleaned, tidied, paged, titled (a Markdown title
+    without its `#`)."""
     pages: tuple[tuple[int, int, int], ...] = ()
     if extracted.pages is None:
         text = tidy(remove_boilerplate(extracted.text))
     else:
         text, pages = _join_pages([tidy(remove_boilerplate(p)) for p in extracted.pages])
     if not text.strip():
+        if extracted.image_only:
+            count = len(extracted.image_only)
+            raise NoTextLayerError(
+                f"no text: {count} scanned page{'s' * (count > 1)} without a text layer, "
+                f"and {unavailable(ocr) or 'OCR found no text'}"
+            )
         raise EmptyDocumentError("empty document (no text after cleaning)")
     metadata = {**byline_metadata(text), **extracted.metadata}
     # Title and metadata ride along with every chunk and citation: keep them short.
-    markdown = suffix.lower() in _MARKDOWN
     title = clip(metadata.pop("title", "")) or title_of(text, markdown)
     metadata = {key: clip(value) for key, value in metadata.items()}
-    return Document(doc_id=doc_id, text=text, title=title, metadata=metadata, pages=pages)
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        title=title,
+        metadata=metadata,
+        pages=pages,
+        unread_pages=extracted.image_only,
+    )
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int, int], ...]]:

@@ -40,6 +40,10 @@ class EmptyDocumentError(InvalidInputError):
     """A readable file with no text in it: nothing to ingest, and nothing wrong either."""
 
 
+class NoTextLayerError(EmptyDocumentError):
+    """A PDF whose pages are only images (a scan) that OCR could not or may not read."""
+
+
 class TooLargeError(InvalidInputError):
     """A file or request over the configured size limit."""
 

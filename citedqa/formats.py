@@ -1,27 +1,33 @@
-"""Raw file bytes to plain text and metadata, per format (txt, md, html, pdf)."""
+"""Raw file bytes to plain text and metadata, per format (txt, md, html, pdf, Office files)."""
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
 
 from citedqa.errors import InvalidInputError, UnsupportedTypeError
+from citedqa.metadata import known
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+OFFICE_SUFFIXES = (".docx", ".pptx", ".odt", ".xlsx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", *OFFICE_SUFFIXES)
 PAGE_BREAK = "\n\n"
 _FRONT_MATTER = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """Text as the format yields it, with metadata; `pages` are the text of each PDF page."""
+    """Text as the format yields it, with metadata.
+
+    `pages` are the text of each PDF page (or slide, or sheet); `image_only` the numbers of
+    the PDF pages that hold an image but no text (scans, for OCR).
+    """
 
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
     pages: list[str] | None = None
+    image_only: tuple[int, ...] = ()
 
 
 def decode_text(raw: bytes) -> str:
@@ -38,17 +44,16 @@ def decode_text(raw: bytes) -> str:
 def extract(suffix: str, raw: bytes) -> Extracted:
     """Plain text and metadata of a file's bytes, by its suffix."""
     suffix = suffix.lower()
-    if suffix in (".pdf", ".html", ".htm"):
-        parse = _pdf if suffix == ".pdf" else _html
+    if (parse := _PARSERS.get(suffix)) is not None:
         try:
             return parse(raw)
         except InvalidInputError:
             raise
         except Exception as exc:
-            # A parser of untrusted bytes fails in ways no list foresees (pypdf: unknown stream
-            # filters, decompression limits, AttributeError/AssertionError on fuzzed files):
-            # whatever it raises, this file is unreadable and the others are not.
-            kind = "PDF" if suffix == ".pdf" else "HTML"
+            # A parser of untrusted bytes fails in ways no list foresees (unknown stream
+            # filters, broken zips, AttributeError/AssertionError on fuzzed files): whatever
+            # it raises, this file is unreadable and the others are not.
+            kind = "HTML" if suffix == ".htm" else suffix.lstrip(".").upper()
             raise InvalidInputError(f"unreadable {kind} ({type(exc).__name__})") from None
     if suffix in (".md", ".markdown"):
         return _markdown(decode_text(raw))
@@ -100,22 +105,24 @@ def _html(raw: bytes) -> Extracted:
 
 
 def _pdf(raw: bytes) -> Extracted:
-    """Text of each page by pypdf; the document text joins pages with a blank line."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Each page's text as a reader sees it (citedqa/pdf.py); pages joined by a blank line."""
+    from citedqa.pdf import read_pdf
 
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        pages = [
-            (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
-            for page in reader.pages
-        ]
-        info: Mapping[str, Any] = reader.metadata or {}
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidInputError(f"unreadable PDF ({exc})") from None
-    metadata = {
-        key: str(value)
-        for key, value in (("title", info.get("/Title")), ("author", info.get("/Author")))
-        if value
-    }
-    return Extracted(PAGE_BREAK.join(pages), metadata, pages)
+    read = read_pdf(raw)
+    return Extracted(PAGE_BREAK.join(read.pages), known(read.metadata), read.pages, read.image_only)
+
+
+def _office(raw: bytes, suffix: str) -> Extracted:
+    from citedqa.office import read_office
+
+    read = read_office(raw, suffix)
+    pages = read.pages if len(read.pages) > 1 else None
+    return Extracted(PAGE_BREAK.join(read.pages), known(read.metadata), pages)
+
+
+_PARSERS: dict[str, Callable[[bytes], Extracted]] = {
+    ".pdf": _pdf,
+    ".html": _html,
+    ".htm": _html,
+    **{suffix: partial(_office, suffix=suffix) for suffix in OFFICE_SUFFIXES},
+}

@@ -24,18 +24,24 @@ from pebble import ProcessExpired, ProcessPool
 from citedqa.documents import parse_document
 from citedqa.errors import InvalidInputError
 from citedqa.models import Document
+from citedqa.ocr import OCR_OFF, OcrOptions
 
 # Imported once by the fork server, before it forks any worker.
-_PRELOAD = ["citedqa.documents", "trafilatura", "pypdf"]
+_PRELOAD = ["citedqa.documents", "trafilatura", "pypdfium2"]
 
 
 class ParserPool:
-    """`parse_document` in `workers` warm processes, each call limited to `timeout` seconds."""
+    """`parse_document` in `workers` warm processes, each call limited to `timeout` seconds.
 
-    def __init__(self, workers: int, timeout: float) -> None:
+    OCR of scanned pages (`ocr`) runs in the worker too, under the same limit: a scan of many
+    pages (about 5 s a page) needs a larger CITEDQA_PARSE_TIMEOUT.
+    """
+
+    def __init__(self, workers: int, timeout: float, ocr: OcrOptions = OCR_OFF) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
         self._timeout = timeout
+        self._ocr = ocr
         self._pool = ProcessPool(max_workers=workers, context=context)
         # Starting the fork server imports the parsers (1-4 s): beside the caller's own
         # start-up, not in it, and not on the first upload.
@@ -45,8 +51,10 @@ class ParserPool:
         self._warming.start()
 
     def parse(self, doc_id: str, suffix: str, raw: bytes) -> Document:
-        """`parse_document(doc_id, suffix, raw)` in a worker; its errors are raised here."""
-        future = self._pool.schedule(parse_document, (doc_id, suffix, raw), timeout=self._timeout)
+        """`parse_document(doc_id, suffix, raw, ocr)` in a worker; its errors are raised here."""
+        future = self._pool.schedule(
+            parse_document, (doc_id, suffix, raw, self._ocr), timeout=self._timeout
+        )
         try:
             return future.result()
         except FutureTimeout:

@@ -21,7 +21,8 @@ class Document:
     """A source document: its canonical text is what every offset indexes into.
 
     `metadata` holds what the source states (outlet, author, date); `pages` the
-    (start, end, page number) of each page of a PDF.
+    (start, end, page number) of each page of a PDF (or slide, or sheet); `unread_pages`
+    the numbers of the scanned pages left without text (OCR off or unavailable).
     """
 
     doc_id: str
@@ -29,6 +30,7 @@ class Document:
     title: str
     metadata: dict[str, str] = field(default_factory=dict)
     pages: tuple[tuple[int, int, int], ...] = ()
+    unread_pages: tuple[int, ...] = ()
 
     @property
     def content_hash(self) -> str:

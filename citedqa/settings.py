@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         le=3600,
         description="Seconds one file may take to parse (in a worker process); longer: refused.",
     )
+    ocr: Literal["auto", "off"] = Field(
+        "auto",
+        description="OCR of scanned PDF pages: auto = when tesseract and the `ocr` extra exist.",
+    )
+    ocr_languages: str = Field(
+        "eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$", description="Tesseract languages, e.g. eng+deu."
+    )
 
     chunk_tokens: int = Field(128, ge=16, le=254, description="Chunk budget in model wordpieces.")
     chunk_overlap_tokens: int = Field(32, ge=0, le=128)

@@ -21,6 +21,7 @@ from pathlib import Path
 from eval import bootstrap
 from eval.compare import PreviousRun, compare, format_comparison, load_previous
 from eval.errors import UsageError
+from eval.formats import corpus_formats
 from eval.gate import Thresholds, check_gate, format_failures, load_thresholds
 from eval.inprocess import serve_corpus
 from eval.markdown import overall_table
@@ -240,6 +241,7 @@ def run_suite(
             concurrency=args.concurrency,
             timeout=args.timeout,
             health_timeout=URL_HEALTH_TIMEOUT_S if args.url else INPROCESS_HEALTH_TIMEOUT_S,
+            formats=corpus_formats(suite.corpus) if suite.corpus is not None else None,
         )
     summary = evaluation.summary
     config = {

@@ -37,12 +37,16 @@ def overall_table(report: Report) -> str:
 def category_table(report: Report) -> str:
     """One row per category, one column per metric (point values)."""
     summary = report.summary
+    return group_table("category", summary.categories, summary.category_sizes)
+
+
+def group_table(kind: str, groups: dict[str, dict[str, Estimate]], sizes: dict[str, int]) -> str:
+    """One row per group (category, format), one column per metric (point values)."""
     rows = [
-        [name, str(summary.category_sizes[name])]
-        + [fmt_value(m, values[m].value) for m in CATEGORY_METRICS]
-        for name, values in summary.categories.items()
+        [name, str(sizes[name])] + [fmt_value(m, values[m].value) for m in CATEGORY_METRICS]
+        for name, values in groups.items()
     ]
-    return markdown_table(["category", "n", *map(short_label, CATEGORY_METRICS)], rows)
+    return markdown_table([kind, "n", *map(short_label, CATEGORY_METRICS)], rows)
 
 
 def retrieval_section(report: Report) -> str:
@@ -83,6 +87,14 @@ def render(report: Report) -> str:
         "## Per category",
         category_table(report),
         f"![metrics per category]({PLOT_NAME})",
+        *(
+            [
+                "## Per format",
+                group_table("format", report.summary.formats, report.summary.format_sizes),
+            ]
+            if report.summary.formats
+            else []
+        ),
         "## Retrieval comparison",
         retrieval_section(report),
     ]

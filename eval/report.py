@@ -54,6 +54,13 @@ class Report:
                 }
                 for name, values in summary.categories.items()
             },
+            "formats": {
+                name: {
+                    "questions": summary.format_sizes[name],
+                    **{m: e.to_json() for m, e in values.items()},
+                }
+                for name, values in summary.formats.items()
+            },
             "gate": {
                 "gated": self.gated,
                 "passed": self.passed if self.gated else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -40,11 +40,13 @@ def evaluate(
     timeout: float = 60.0,
     health_timeout: float = HEALTH_TIMEOUT_S,
     modes: Sequence[str] = MODES,
+    formats: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Ask ``questions`` of the service at ``base_url`` and score the answers.
 
     Raises ServiceUnavailable when /health does not answer 200 within ``health_timeout``.
-    Failures of individual requests are recorded on the question, not raised.
+    Failures of individual requests are recorded on the question, not raised. ``formats``
+    (doc_id → file format) adds a per-format line when the corpus mixes formats.
     """
     with (
         Client(base_url, timeout=timeout, max_connections=concurrency) as client,
@@ -56,7 +58,7 @@ def evaluate(
         texts = pool.map(lambda doc_id: fetch_document(client, doc_id), doc_ids)
         documents = dict(zip(doc_ids, texts, strict=True))
         comparison = compare_modes(client, pool, questions, modes)
-    return Evaluation(summarize(questions, observations, documents), comparison)
+    return Evaluation(summarize(questions, observations, documents, formats), comparison)
 
 
 def wait_until_healthy(client: Client, timeout: float, interval: float = 0.25) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eval.bootstrap import Estimate, estimates
 from eval.catalog import ANSWER_ACCURACY
 from eval.citation_metrics import support, validity
+from eval.formats import group_by_format
 from eval.metrics import score_question
 from eval.observation import Observation
 from eval.questions import Question
@@ -43,6 +44,9 @@ class Summary:
     overall: dict[str, Estimate]
     categories: dict[str, dict[str, Estimate]]
     category_sizes: dict[str, int]
+    # Per source format (eval/formats.py), only when the questions' sources mix formats.
+    formats: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    format_sizes: dict[str, int] = field(default_factory=dict)
 
     def value(self, metric: str) -> float | None:
         """The overall point value of ``metric``."""
@@ -54,17 +58,24 @@ def summarize(
     questions: Sequence[Question],
     observations: Sequence[Observation],
     documents: Mapping[str, str | None],
+    formats: Mapping[str, str] | None = None,
 ) -> Summary:
-    """Score each (question, observation) pair; ``documents`` maps doc_id to canonical text."""
+    """Score each (question, observation) pair; ``documents`` maps doc_id to canonical text.
+
+    ``formats`` (doc_id → file format of the corpus) adds the per-format estimates.
+    """
     scored = [score(q, o, documents) for q, o in zip(questions, observations, strict=True)]
     groups: dict[str, list[ScoredQuestion]] = {}
     for item in scored:
         groups.setdefault(item.question.category, []).append(item)
+    by_format = group_by_format(questions, formats or {})
     return Summary(
         questions=scored,
         overall=estimate(scored),
         categories={name: estimate(items) for name, items in sorted(groups.items())},
         category_sizes={name: len(items) for name, items in sorted(groups.items())},
+        formats={kind: estimate([scored[i] for i in ix]) for kind, ix in by_format.items()},
+        format_sizes={kind: len(ix) for kind, ix in by_format.items()},
     )
 
 

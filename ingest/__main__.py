@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     print(summary.line())
     if summary.skipped:
         print(f"{len(summary.skipped)} file(s) skipped (not documents); see the messages above.")
+    for name, reason in summary.unread.items():
+        print(f"no text read from {name}: {reason}")
     if summary.failures:
         print(f"{len(summary.failures)} file(s) failed; see the messages above.", file=sys.stderr)
         return 1

@@ -13,9 +13,15 @@ from tqdm import tqdm
 
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.documents import doc_id_for, load_document
-from citedqa.errors import EmptyDocumentError, InvalidInputError, UnsupportedTypeError
+from citedqa.errors import (
+    EmptyDocumentError,
+    InvalidInputError,
+    NoTextLayerError,
+    UnsupportedTypeError,
+)
 from citedqa.indexer import DocOutcome
 from citedqa.isolation import ParserPool
+from citedqa.ocr import ocr_options, unavailable
 from citedqa.settings import Settings
 
 
@@ -32,6 +38,8 @@ class IngestSummary:
     failures: dict[str, str] = field(default_factory=dict)  # path -> reason
     # Files that are not documents (unsupported type, no text): warned about, not failures.
     skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
+    # Scanned PDFs (or pages) left without text: OCR off or unavailable.
+    unread: dict[str, str] = field(default_factory=dict)  # path -> what was not read
 
     def add(self, outcome: DocOutcome) -> None:
         """Count one indexed document."""
@@ -53,6 +61,7 @@ class IngestSummary:
             f"{len(self.duplicates)} near-duplicates); chunks: {self.chunks_written} added, "
             f"{self.chunks_unchanged} unchanged, {self.chunks_removed} removed; "
             f"{self.seconds:.1f}s ({rate:.1f} chunks/s)"
+            + (f"; no text read from: {', '.join(self.unread)}" if self.unread else "")
         )
 
 
@@ -81,13 +90,14 @@ def ingest_path(
     summary = IngestSummary()
     paths = discover(root)
     owners: dict[str, str] = {}  # doc_id → the file it came from
+    ocr = ocr_options(settings)
     # Two stages: this thread chunks and embeds a document while `writer` writes the one
     # before it (Chroma and the encoder work at once; documents stay in order). Files are
     # parsed in a worker process, each within CITEDQA_PARSE_TIMEOUT.
     # The bar is advanced by hand: iterating it would close it as the last path is taken,
     # before that document's chunks are counted (it ended 31 chunks short of the summary's 37).
     with (
-        closing(ParserPool(1, settings.parse_timeout)) as parser,
+        closing(ParserPool(1, settings.parse_timeout, ocr)) as parser,
         tqdm(total=len(paths), unit="doc", desc="ingest", disable=not show_progress) as bar,
         ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
     ):
@@ -103,6 +113,8 @@ def ingest_path(
                 doc = load_document(path, base, settings.max_file_bytes, parser.parse)
             except (UnsupportedTypeError, EmptyDocumentError) as exc:
                 summary.skipped[name] = exc.message
+                if isinstance(exc, NoTextLayerError):
+                    summary.unread[name] = exc.message
                 bar.write(f"skipped {name}: {exc.message}")
                 continue
             except (InvalidInputError, OSError) as exc:
@@ -111,6 +123,10 @@ def ingest_path(
                 summary.documents["failed"] += 1
                 bar.write(f"failed {name}: {reason}")
                 continue
+            if doc.unread_pages:
+                pages = ", ".join(map(str, doc.unread_pages))
+                summary.unread[name] = f"scanned pages {pages} have no text ({unavailable(ocr)})"
+                bar.write(f"{name}: {summary.unread[name]}")
             embedded = indexer.embed(doc)
             if writing is not None:
                 summary.add(writing.result())

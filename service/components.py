@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from citedqa.components import make_embedder, make_indexer, open_store
 from citedqa.embedder import Embedder
 from citedqa.isolation import ParserPool
+from citedqa.ocr import ocr_options
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
@@ -100,7 +101,7 @@ class Components:
             lexical.refresh()
 
         # The indexer loads every document's near-duplicate fingerprint: only for writers.
-        parser = ParserPool(PARSE_WORKERS, settings.parse_timeout)
+        parser = ParserPool(PARSE_WORKERS, settings.parse_timeout, ocr_options(settings))
         library = DocumentLibrary(
             store, lambda: make_indexer(settings, embedder, store), settings, changed, parser
         )

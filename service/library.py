@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,9 +123,7 @@ class DocumentLibrary:
             )
         except InvalidInputError as exc:
             raise type(exc)(f"{name or '(unnamed file)'}: {exc.message}") from None
-        return Document(
-            doc.doc_id, doc.text, doc.title, {**doc.metadata, "source": name}, doc.pages
-        )
+        return dataclasses.replace(doc, metadata={**doc.metadata, "source": name})
 
     def _writer(self) -> Indexer:
         """The indexer, made on the first write; the caller holds the write lock."""

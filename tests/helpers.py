@@ -222,3 +222,163 @@ def slow_html(attributes: int = 20_000) -> bytes:
         f"<html><body><article><p {names}>The harbour ferry to Lindholm leaves at nine every "
         "morning from the western pier.</p></article></body></html>"
     ).encode()
+
+
+# A safety handbook, as people bring them: wrapped paragraphs, a running header and footer.
+HANDBOOK_TITLE = "Laboratory safety handbook"
+HANDBOOK = [
+    "Fire drills are held every three months on the first Monday of the quarter, and every "
+    "member of staff must leave the building by the nearest marked exit within four minutes.",
+    "In case of a chemical spill, leave the room, close the door behind you and call the "
+    "laboratory safety officer on extension 4417 before anyone tries to clean it up.",
+    *(
+        f"Section {n} of the handbook covers the {topic} rules, which every new member of "
+        "staff reads during the first week and signs to confirm that they understood them."
+        for n, topic in enumerate(
+            [
+                "badge",
+                "visitor",
+                "storage",
+                "waste",
+                "electrical",
+                "glassware",
+                "ventilation",
+                "first aid",
+                "night work",
+                "cold room",
+                "radiation",
+                "biosafety",
+                "shipping",
+                "noise",
+                "ladder",
+                "freezer",
+                "gas cylinder",
+                "eye wash",
+            ],
+            start=1,
+        )
+    ),
+    # Long words, so that some line ends in a hyphenated one.
+    "Decontamination documentation, instrumentation recalibration, ventilation "
+    "troubleshooting, refrigeration maintenance, sterilisation verification, "
+    "centrifugation supervision and chromatography qualification are the responsibilities "
+    "of the laboratory coordinators.",
+]
+
+
+def handbook_pdf(columns: int = 1) -> bytes:
+    """The handbook typeset by reportlab (bench/pdf_extractors.py), two pages or more."""
+    from bench.pdf_extractors import Layout, typeset
+
+    layout = Layout(
+        columns=columns, header="Northfield Labs · Safety", footer="Page {page} of {pages}"
+    )
+    return typeset(HANDBOOK_TITLE, HANDBOOK, layout)
+
+
+# Office files written by the libraries citedqa reads them with (no binary fixtures).
+FERRY = [
+    "The Lindholm ferry leaves the harbour at seven every morning from April to October.",
+    "In winter the crossing runs twice a week, on Tuesdays and Fridays, weather permitting.",
+]
+
+
+def make_docx(author: str = "Jane Doe", title: str = "") -> bytes:
+    """A Word file: a heading, two paragraphs, a table; core properties set."""
+    import datetime as dt
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.core_properties.author = author
+    document.core_properties.title = title
+    document.core_properties.created = dt.datetime(2024, 3, 5, 9, 0)
+    document.add_heading("Ferry timetable", level=1)
+    for paragraph in FERRY:
+        document.add_paragraph(paragraph)
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Route", "Fare"), ("Lindholm", "12 euros")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_pptx() -> bytes:
+    """A deck of two slides, a title and a bulleted body each."""
+    import io
+
+    import pptx
+
+    deck = pptx.Presentation()
+    deck.core_properties.author = "Tom Reyes"
+    for title, body in [("Ferry timetable", FERRY[0]), ("Winter service", FERRY[1])]:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text_frame.text = body
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def make_odt() -> bytes:
+    """An OpenDocument text: metadata, a heading and the paragraphs."""
+    import io
+
+    from odf import dc, meta, text
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    document.meta.addElement(dc.Title(text="Ferry timetable"))
+    document.meta.addElement(meta.InitialCreator(text="Ann Berg"))
+    document.meta.addElement(meta.CreationDate(text="2024-03-05T09:00:00"))
+    document.text.addElement(text.H(outlinelevel=1, text="Ferry timetable"))
+    for paragraph in FERRY:
+        document.text.addElement(text.P(text=paragraph))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def make_xlsx() -> bytes:
+    """A workbook of one sheet: a header row and two rows of fares."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Fares"
+    for row in [("Route", "Fare"), ("Lindholm", "12 euros"), ("Brannock", "9 euros")]:
+        sheet.append(row)
+    book.properties.title = "Ferry fares"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def scanned_pdf(title: str, paragraphs: list[str], text_first: bytes | None = None) -> bytes:
+    """A PDF whose pages are only pictures of typeset text (a scan: no text layer).
+
+    With `text_first`, that PDF's pages come first: a file with some pages scanned.
+    """
+    import io
+
+    import pypdfium2
+
+    from bench.pdf_extractors import Layout, typeset
+
+    typeset_pdf = pypdfium2.PdfDocument(typeset(title, paragraphs, Layout(footer="")))
+    images = [page.render(scale=200 / 72, grayscale=True).to_pil() for page in typeset_pdf]
+    scan = io.BytesIO()
+    images[0].save(scan, "PDF", resolution=200, save_all=True, append_images=images[1:])
+    if text_first is None:
+        return scan.getvalue()
+    merged = pypdfium2.PdfDocument(text_first)
+    merged.import_pages(pypdfium2.PdfDocument(scan.getvalue()))
+    out = io.BytesIO()
+    merged.save(out)
+    return out.getvalue()

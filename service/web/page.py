@@ -8,11 +8,14 @@ other HTML sink) throws in the browser instead of becoming markup.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Final
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
+
+from citedqa.formats import SUPPORTED_SUFFIXES
 
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 INDEX: Final = "index.html"
@@ -58,10 +61,19 @@ def _serve(name: str) -> FileResponse:
     return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=HEADERS)
 
 
+@functools.cache
+def page_html() -> str:
+    """index.html with the upload field's accepted types filled in from SUPPORTED_SUFFIXES."""
+    html = FILES[INDEX].read_text(encoding="utf-8")
+    return html.replace("{{accepted}}", ",".join(SUPPORTED_SUFFIXES)).replace(
+        "{{accepted_list}}", ", ".join(SUPPORTED_SUFFIXES)
+    )
+
+
 @router.get("/")
-def index() -> FileResponse:
+def index() -> HTMLResponse:
     """The page: ask a question, check its citations, manage the documents."""
-    return _serve(INDEX)
+    return HTMLResponse(page_html(), headers=HEADERS)
 
 
 @router.get("/static/{name}")

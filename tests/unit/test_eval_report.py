@@ -17,6 +17,7 @@ from eval.catalog import (
 )
 from eval.compare import compare, format_comparison, load_previous
 from eval.errors import UsageError
+from eval.formats import corpus_formats
 from eval.gate import Thresholds, check_gate
 from eval.markdown import category_table, overall_table, render
 from eval.modes import RetrievalComparison
@@ -172,3 +173,29 @@ def test_a_report_without_thresholds_says_it_did_not_gate(tmp_path: Path) -> Non
     assert "## Gate: not gated (no thresholds given: reported only)" in render(report)
     data = json.loads(report.write(tmp_path)[0].read_text())
     assert data["gate"]["gated"] is False and data["gate"]["passed"] is None
+
+
+def test_a_corpus_of_mixed_formats_gets_a_per_format_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ["000_a.txt", "001_b.pdf", ".hidden.docx"]:
+        (corpus / name).write_text("x")
+    formats = corpus_formats(corpus)
+    assert formats == {"000_a": "txt", "001_b": "pdf"}
+    questions = [
+        Question("t", "t?", (("railways",),), ("000",), True, "single_fact"),
+        Question("p", "p?", (("railways",),), ("001",), True, "single_fact"),
+        question("u", answerable=False),  # no source: in no format's line
+    ]
+    observations = [RIGHT, WRONG, Observation("", True, (), (), 5.0)]
+    summary = summarize(questions, observations, {"000_a": DOC}, formats)
+    assert summary.format_sizes == {"pdf": 1, "txt": 1}
+    assert summary.formats["txt"][ANSWER_ACCURACY].value == 1.0
+    assert summary.formats["pdf"][ANSWER_ACCURACY].value == 0.0
+    report = make_report(summary, Thresholds())
+    markdown = render(report)
+    assert "## Per format" in markdown and "| pdf | 1 |" in markdown and "| txt | 1 |" in markdown
+    assert report.to_json()["formats"]["pdf"]["questions"] == 1
+    # One format only: no per-format line.
+    plain = summarize(questions[:1], observations[:1], {"000_a": DOC}, formats)
+    assert plain.formats == {} and "## Per format" not in render(make_report(plain, Thresholds()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pypdf
+import pypdfium2
 import pytest
 
 from citedqa.errors import InvalidInputError
@@ -15,11 +15,11 @@ from citedqa.formats import extract
 def test_whatever_the_pdf_parser_raises_the_file_is_unreadable(
     monkeypatch: pytest.MonkeyPatch, error: type[Exception]
 ) -> None:
-    # What fuzzed and hostile PDFs made pypdf raise (unknown filters, decompression limits).
+    # What fuzzed and hostile PDFs make parsers raise (unknown filters, decompression limits).
     def choke(*args: object, **kwargs: object) -> None:
         raise error("parser failure")
 
-    monkeypatch.setattr(pypdf, "PdfReader", choke)
+    monkeypatch.setattr(pypdfium2, "PdfDocument", choke)
     with pytest.raises(InvalidInputError, match=rf"unreadable PDF \({error.__name__}\)"):
         extract(".pdf", b"%PDF-1.4 ...")
 
@@ -32,6 +32,6 @@ def test_whatever_the_html_parser_raises_the_file_is_unreadable(
     def choke(raw: bytes) -> None:
         raise RecursionError("nested too deep")
 
-    monkeypatch.setattr(formats, "_html", choke)
+    monkeypatch.setitem(formats._PARSERS, ".html", choke)
     with pytest.raises(InvalidInputError, match=r"unreadable HTML \(RecursionError\)"):
         extract(".html", b"<html>")
