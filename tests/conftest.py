@@ -15,6 +15,7 @@ from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
 from service.app import create_app
+from tests.fake_llm import FakeLLM
 from tests.helpers import SEEDS, free_port, make_settings
 
 
@@ -65,3 +66,12 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         yield "127.0.0.1", server.port
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeLLM]:
+    """The fake OpenAI/Ollama server (tests/fake_llm.py), served over real HTTP."""
+    llm = FakeLLM()
+    with serve_app(llm.app()) as url:
+        llm.url = url
+        yield llm

@@ -10,20 +10,11 @@ import pytest
 
 from citedqa.errors import ConfigError
 from citedqa.settings import Settings, load_settings
-from eval.inprocess import serve_app
 from service.qa.citing import REFUSAL
 from tests.fake_llm import QUESTION, SECRET, FakeLLM, Sent
 from tests.helpers import check_citations, free_port, make_settings, served, wait_until
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeLLM]:
-    llm = FakeLLM()
-    with serve_app(llm.app()) as url:
-        llm.url = url
-        yield llm
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from citedqa.settings import Settings
-from eval.inprocess import serve_app
 from tests.fake_llm import QUESTION, FakeLLM, Sent
 from tests.helpers import ROOT, client_for, make_settings, settings_like
 
@@ -47,14 +45,6 @@ def test_console_tracing_makes_a_span_per_request_and_stage(
         assert spans[stage]["context"]["trace_id"] == request["context"]["trace_id"]
     assert parent_of(spans["embed"]) == spans["retrieve"]["context"]["span_id"]
     assert parent_of(spans["answer"]) == request["context"]["span_id"]
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeLLM]:
-    llm = FakeLLM()
-    with serve_app(llm.app()) as url:
-        llm.url = url
-        yield llm
 
 
 def test_an_llm_call_is_a_span_inside_the_answer_stage(
