@@ -6,6 +6,7 @@ Settings come from `CITEDQA_*` environment variables or a `.env` file; `--help` 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import sys
 import textwrap
@@ -95,10 +96,11 @@ def serve(settings: Settings, sock: socket.socket) -> None:
         access_log=False,
         **proxy_options(settings),
     )
-    if settings.workers > 1:
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a normal stop
+        if settings.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
 
 
 def usage() -> argparse.ArgumentParser:
