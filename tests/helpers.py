@@ -6,6 +6,7 @@ One module, so that no test file imports another (or a conftest).
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,21 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s: {condition}")
         time.sleep(every)
+
+
+def wait_for_service(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Wait until `python -m service` (`proc`, logging to `log`) answers /health with 200;
+    fail with its log when it exits or is not up within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, f"the service did not start: {log.read_text()}"
+        time.sleep(0.5)
 
 
 def free_port() -> int:

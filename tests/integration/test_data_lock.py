@@ -4,15 +4,13 @@ same data directory is refused with a one-line message, and server mode takes no
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from citedqa.components import make_embedder, open_store
-from tests.helpers import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, free_port, make_settings, wait_for_service
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -45,16 +43,7 @@ def running_service(tmp_path: Path) -> Iterator[Path]:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.5)
+        wait_for_service(f"http://127.0.0.1:{port}", proc, log_path, 120)
         yield data_dir
     finally:
         proc.terminate()

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from ingest.job import ingest_path
-from tests.helpers import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, free_port, make_settings, wait_for_service
 
 
 @pytest.fixture
@@ -37,16 +37,7 @@ def two_workers(chroma_server: tuple[str, int], tmp_path: Path) -> Iterator[tupl
     )
     url = f"http://127.0.0.1:{env['CITEDQA_PORT']}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, (tmp_path / "service.log").read_text()
-            assert time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.5)
+        wait_for_service(url, proc, tmp_path / "service.log", 90)
         yield url, env
     finally:
         proc.terminate()
