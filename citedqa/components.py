@@ -35,4 +35,9 @@ def open_store(settings: Settings, embedder: Embedder) -> Store:
 
 def make_indexer(settings: Settings, embedder: Embedder, store: Store) -> Indexer:
     """The write path over the given embedder and store."""
-    return Indexer(store, embedder, make_chunker(settings, embedder))
+    return Indexer(store, embedder, make_chunker(settings, embedder), shared_store(settings))
+
+
+def shared_store(settings: Settings) -> bool:
+    """Whether other processes may write to the store meanwhile (a Chroma server)."""
+    return settings.chroma_host is not None

@@ -73,6 +73,17 @@ class DataDirLockedError(CitedQAError):
     exit_code = 1
 
 
+class BatchWriteError(StoreUnavailableError):
+    """A multi-document write failed midway and could not be undone either: `may_be_stored`
+    names the files whose new version may be the active one (see Indexer.index_all)."""
+
+    title = "Upload partly stored"
+
+    def __init__(self, message: str, may_be_stored: list[str]) -> None:
+        super().__init__(message)
+        self.may_be_stored = may_be_stored
+
+
 class ShuttingDownError(CitedQAError):
     """The service is stopping and takes no more work."""
 

@@ -17,11 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 
-from citedqa.chroma_server import http_client
+from citedqa.chroma_client import new_client
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
 from citedqa.settings import Settings
@@ -71,12 +69,8 @@ def _read_racing_writes(action: str, read: Callable[[], Any]) -> Any:
 
 def make_client(settings: Settings) -> Any:
     """An embedded PersistentClient, or an HttpClient when CITEDQA_CHROMA_HOST is set."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
     with _store_errors("connect"):
-        if settings.chroma_host:
-            return http_client(settings, chroma_settings)
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+        return new_client(settings)
 
 
 class Store:
@@ -224,6 +218,7 @@ class Store:
                 **({"pages": pages} if (pages := _pages_in(doc, c.start, c.end)) else {}),
                 "sentences": [offset for span in c.sentences for offset in span],
                 "sentence_vectors": _pack(sv),
+                "written_at": int(time.time()),  # for citedqa.orphans on a shared server
             }
             for c, sv in zip(chunks, sentence_vectors, strict=True)
         ]
@@ -243,6 +238,13 @@ class Store:
         where = {"doc_id": doc_id} if doc_id is not None else None
         with _store_errors("list chunks"):
             return set(self._chunks.get(where=where, include=[])["ids"])
+
+    def written_at(self, chunk_ids: Sequence[str]) -> dict[str, int]:
+        """When each stored chunk of `chunk_ids` was written (Unix seconds; 0: not recorded)."""
+        with _store_errors("list chunks"):
+            got = self._chunks.get(ids=list(chunk_ids), include=["metadatas"])
+        times = [int((m or {}).get("written_at", 0)) for m in got["metadatas"]]
+        return dict(zip(got["ids"], times, strict=True))
 
     def sentence_vectors(self, doc_id: str) -> np.ndarray:
         """Vectors of every stored sentence of one document, stacked."""

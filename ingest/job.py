@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from citedqa.components import make_embedder, make_indexer, open_store
+from citedqa.components import make_embedder, make_indexer, open_store, shared_store
 from citedqa.documents import doc_id_for, load_document
 from citedqa.errors import (
     EmptyDocumentError,
@@ -22,6 +22,7 @@ from citedqa.errors import (
 from citedqa.indexer import DocOutcome
 from citedqa.isolation import ParserPool
 from citedqa.ocr import ocr_options, unavailable
+from citedqa.orphans import sweep_orphans
 from citedqa.settings import Settings
 
 
@@ -86,8 +87,10 @@ def ingest_path(
     base = root.parent if root.is_file() else root
     started = time.perf_counter()
     embedder = make_embedder(settings)
-    indexer = make_indexer(settings, embedder, open_store(settings, embedder))
+    store = open_store(settings, embedder)
     summary = IngestSummary()
+    summary.chunks_removed += sweep_orphans(store, shared_store(settings))
+    indexer = make_indexer(settings, embedder, store)
     paths = discover(root)
     owners: dict[str, str] = {}  # doc_id → the file it came from
     ocr = ocr_options(settings)

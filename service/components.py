@@ -8,10 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from citedqa.components import make_embedder, make_indexer, open_store
+from citedqa.components import make_embedder, make_indexer, open_store, shared_store
 from citedqa.embedder import Embedder
 from citedqa.isolation import ParserPool
 from citedqa.ocr import ocr_options
+from citedqa.orphans import sweep_orphans
 from citedqa.settings import Settings
 from citedqa.store import Store
 from service.library import DocumentLibrary
@@ -73,6 +74,7 @@ class Components:
         settings = plan_threads(settings)
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
+        sweep_orphans(store, shared_store(settings))  # what a write that died left behind
         texts = DocumentTexts(store)
         clock = GenerationClock(store)
         catalog = Catalog(store, clock)

@@ -99,10 +99,10 @@ class DocumentLibrary:
         if len(set(ids)) != len(ids):
             raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
         with self._write_lock:
-            indexer = self._writer()
-            outcomes = [indexer.index(doc) for doc in docs]
-        self._changed(ids)
-        return outcomes
+            try:
+                return self._writer().index_all(docs)  # all or nothing
+            finally:
+                self._changed(ids)  # a failed batch was visible for a moment, too
 
     def delete(self, doc_id: str) -> int:
         """Remove a document and its chunks; NotFoundError when unknown."""

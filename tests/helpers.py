@@ -52,6 +52,21 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: fl
         time.sleep(every)
 
 
+def wait_for_service(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Wait until `python -m service` (`proc`, logging to `log`) answers /health with 200;
+    fail with its log when it exits or is not up within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, f"the service did not start: {log.read_text()}"
+        time.sleep(0.5)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,16 +118,7 @@ def running_service(env: dict[str, str], log: Path, timeout: float = 90) -> Iter
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.5)
+            wait_for_service(url, proc, log, timeout)
             yield url
         finally:
             proc.terminate()

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from citedqa.errors import CitedQAError
+from citedqa.errors import BatchWriteError, CitedQAError
 from service.api.schemas import Problem
 
 log = logging.getLogger("citedqa")
@@ -63,6 +63,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CitedQAError)
     async def _cited(_: Request, exc: CitedQAError) -> JSONResponse:
         return problem_of(exc)
+
+    @app.exception_handler(BatchWriteError)
+    async def _partly_stored(_: Request, exc: BatchWriteError) -> JSONResponse:
+        return problem(exc.status_code, exc.title, exc.message, may_be_stored=exc.may_be_stored)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -4,15 +4,13 @@ same data directory is refused with a one-line message, and server mode takes no
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from citedqa.components import make_embedder, open_store
-from tests.helpers import ROOT, SEEDS, free_port, make_settings
+from tests.helpers import ROOT, SEEDS, free_port, make_settings, running_service
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -32,33 +30,11 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 
 @pytest.fixture
-def running_service(tmp_path: Path) -> Iterator[Path]:
+def service_on_data_dir(tmp_path: Path) -> Iterator[Path]:
     """`python -m service` on its own embedded data directory, up and answering."""
-    data_dir, port = tmp_path / "data", free_port()
-    log_path = tmp_path / "service.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service"],
-            cwd=ROOT,
-            env=_env(data_dir, CITEDQA_PORT=str(port)),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.5)
+    data_dir = tmp_path / "data"
+    with running_service(_env(data_dir), tmp_path / "service.log", timeout=120):
         yield data_dir
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _refused(run: subprocess.CompletedProcess[str]) -> None:
@@ -68,8 +44,8 @@ def _refused(run: subprocess.CompletedProcess[str]) -> None:
     assert "CITEDQA_CHROMA_HOST" in lines[0] and "POST /v1/documents" in lines[0]
 
 
-def test_a_second_process_on_the_data_dir_is_refused(running_service: Path) -> None:
-    data_dir = running_service
+def test_a_second_process_on_the_data_dir_is_refused(service_on_data_dir: Path) -> None:
+    data_dir = service_on_data_dir
     _refused(_run(["ingest", str(SEEDS), "--quiet"], _env(data_dir)))
     _refused(_run(["service"], _env(data_dir, CITEDQA_PORT=str(free_port()))))
 

@@ -68,3 +68,7 @@ class Problem(BaseModel):
     errors: list[dict[str, object]] | None = Field(
         None, description="Per-field validation errors (422 only)."
     )
+    may_be_stored: list[str] | None = Field(
+        None,
+        description="Files of a failed upload that may be stored (503 when the undo failed).",
+    )
