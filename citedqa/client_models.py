@@ -124,11 +124,14 @@ class DeleteResponse(_Reply):
 
 
 class HealthResponse(_Reply):
-    """Readiness of the store and the embedder (counts only with a key, when keys are set)."""
+    """Readiness of the store and the embedder (counts only with a key, when keys are set).
+
+    Only `status` is required: a load balancer's or an older service's health reply is read.
+    """
 
     status: str
-    store: str
-    embedder: str
+    store: str = ""
+    embedder: str = ""
     documents: int | None = None
     chunks: int | None = None
 
