@@ -12,6 +12,7 @@ from citedqa.memory import limit_malloc_arenas
 from citedqa.settings import load_settings
 from service.app import create_app
 from service.telemetry.logs import configure_logging
+from service.telemetry.watchdog import serve_watched
 
 
 def main() -> int:
@@ -23,6 +24,8 @@ def main() -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    if settings.workers == 1:  # one process: stall watchdog and shutdown deadline (watchdog.py)
+        return serve_watched(create_app(settings), settings)
     # JSON logs from our handler; the access log is service.telemetry.observability's.
     # Each worker process builds its own app from the same environment.
     app = "service.app:app_from_env" if settings.workers > 1 else create_app(settings)
