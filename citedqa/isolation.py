@@ -9,6 +9,9 @@ starts a replacement) and refuses the file with a clear reason.
 Workers are forked from a fork server that imported the parsers once, so a replacement is
 warm at once, and no worker is ever forked from a process running Chroma's, onnxruntime's
 or uvicorn's threads. A small file costs well under a millisecond more than in-process.
+As with any multiprocessing start method but fork, a script (not `python -m`) that builds
+the pool must keep its own start-up under `if __name__ == "__main__":`: each worker
+imports the main module.
 
 pebble is LGPL-3.0, used unmodified as a library.
 """

@@ -145,6 +145,12 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Level of the JSON logs of `python -m service`."
     )
+    stall_timeout: float = Field(
+        60.0, gt=0, le=86400, description="Seconds of a stopped event loop before a hard exit."
+    )
+    shutdown_timeout: float = Field(
+        10.0, gt=0, le=3600, description="Seconds from SIGTERM to a hard exit of the process."
+    )
 
     @field_validator("api_key", "admin_api_key", "chroma_token", mode="before")
     @classmethod

@@ -80,6 +80,7 @@ def serve(settings: Settings, sock: socket.socket) -> None:
     from service.app import create_app
     from service.middleware.proxies import proxy_options
     from service.protocol import HeadCappedHttpToolsProtocol
+    from service.telemetry.watchdog import serve_watched
 
     # JSON logs from our handler; the access log is service.telemetry.observability's.
     # Each worker process builds its own app from the same environment.
@@ -99,8 +100,8 @@ def serve(settings: Settings, sock: socket.socket) -> None:
     with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a normal stop
         if settings.workers > 1:
             Multiprocess(config, sockets=[sock]).run()
-        else:
-            uvicorn.Server(config).run(sockets=[sock])
+        else:  # one process: stall watchdog and shutdown deadline (telemetry/watchdog.py)
+            serve_watched(config, settings, sock)
 
 
 def usage() -> argparse.ArgumentParser:
