@@ -28,8 +28,9 @@ STUCK_SERVICE = """
 import ctypes, sys, time
 from pathlib import Path
 import service.__main__ as entry
+import service.app as application
 
-original = entry.create_app
+original = application.create_app
 
 def create_app(settings):
     app = original(settings)
@@ -46,8 +47,8 @@ def create_app(settings):
     return app
 
 if __name__ == "__main__":
-    entry.create_app = create_app
-    sys.exit(entry.main())
+    application.create_app = create_app  # serve() imports it from service.app when it starts
+    sys.exit(entry.main([]))  # argv[1] is the test's marker file, not an option
 """
 
 
