@@ -99,7 +99,10 @@ class DocumentLibrary:
             raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
         with self._write_lock:
             indexer = self._writer()
-            outcomes = [indexer.index(doc) for doc in docs]
+            outcomes = [
+                dataclasses.replace(indexer.index(doc), unread_pages=doc.unread_pages)
+                for doc in docs
+            ]
         self._changed(ids)
         return outcomes
 
