@@ -39,6 +39,7 @@ class DocOutcome:
     chunks_written: int
     chunks_removed: int
     duplicate_of: str | None = None
+    unread_pages: tuple[int, ...] = ()  # scanned pages left without text (OCR off)
 
 
 @dataclass(frozen=True, slots=True)

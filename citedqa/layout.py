@@ -32,6 +32,9 @@ _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
 _DIGITS = re.compile(r"\d+")
+# A list item's marker: a bullet, or a number or letter with "." or ")", then a space (not
+# a dash: a wrapped line may start with one mid-sentence).
+_LIST_ITEM = re.compile(r"^([•●▪◦‣∙*]|\(?(\d{1,3}|[a-z])[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
 _MARGIN = 0.12  # of the page height: where running heads live
 
@@ -232,6 +235,8 @@ def _breaks(
         return True  # a heading starts or ends
     if line.left > edges[0] + 0.6 * size:
         return True  # first-line indent (or a centred line)
+    if _LIST_ITEM.match(line.text):
+        return True  # each item of a list on its own line
     left_edge, right_edge = prev_edges
     short = prev.right < right_edge - max(2.5 * size, 0.12 * (right_edge - left_edge))
     if short and _SENTENCE_END.search(prev.text.rstrip()):

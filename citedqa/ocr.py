@@ -22,6 +22,7 @@ from typing import Literal
 
 from citedqa.formats import PAGE_BREAK, Extracted
 from citedqa.layout import join_text_blocks
+from citedqa.pdf import PDFIUM_LOCK
 from citedqa.settings import Settings
 
 DPI = 300
@@ -67,14 +68,15 @@ def recognise(raw: bytes, numbers: tuple[int, ...], languages: str) -> dict[int,
     import pypdfium2
     import pytesseract
 
-    pdf = pypdfium2.PdfDocument(raw)
-    try:
-        found = {}
-        for number in numbers:
-            image = pdf[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
-            found[number] = join_text_blocks(pytesseract.image_to_string(image, lang=languages))
-    finally:
-        pdf.close()
+    found = {}
+    for number in numbers:
+        with PDFIUM_LOCK:  # rendering only: tesseract runs while others use PDFium
+            pdf = pypdfium2.PdfDocument(raw)
+            try:
+                image = pdf[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
+            finally:
+                pdf.close()
+        found[number] = join_text_blocks(pytesseract.image_to_string(image, lang=languages))
     return found
 
 

@@ -18,6 +18,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from citedqa.errors import InvalidInputError
@@ -59,13 +60,11 @@ def read_office(raw: bytes, suffix: str) -> OfficeText:
     return reader(io.BytesIO(raw))
 
 
-def _properties(props: Any, heading: str = "") -> dict[str, str]:
-    """Title (or the first heading), author and created date of core properties."""
-    found = {
-        "title": real(props.title) or heading,
-        "author": real(getattr(props, "author", None) or getattr(props, "creator", None)),
-        "date": iso_date(props.created),
-    }
+def _properties(
+    title: str | None, author: str | None, created: datetime | str | None, heading: str = ""
+) -> dict[str, str]:
+    """Title (or the first heading), author and created date, placeholders left out."""
+    found = {"title": real(title) or heading, "author": real(author), "date": iso_date(created)}
     return {key: value for key, value in found.items() if value}
 
 
@@ -95,7 +94,10 @@ def _docx(data: io.BytesIO) -> OfficeText:
         if text and not heading and (style or "").startswith(("Heading", "Title")):
             heading = text
         lines.append(text)
-    return OfficeText(["\n".join(lines)], _properties(document.core_properties, heading))
+    props = document.core_properties
+    return OfficeText(
+        ["\n".join(lines)], _properties(props.title, props.author, props.created, heading)
+    )
 
 
 def _pptx(data: io.BytesIO) -> OfficeText:
@@ -108,7 +110,8 @@ def _pptx(data: io.BytesIO) -> OfficeText:
         shapes = sorted(slide.shapes, key=lambda s: (s is not title, s.top or 0, s.left or 0))
         pages.append("\n".join(_shape_lines(shapes)))
     heading = next((line for page in pages for line in page.split("\n") if line.strip()), "")
-    return OfficeText(pages, _properties(deck.core_properties, heading))
+    props = deck.core_properties
+    return OfficeText(pages, _properties(props.title, props.author, props.created, heading))
 
 
 def _shape_lines(shapes: Iterable[Any]) -> Iterator[str]:
@@ -121,7 +124,7 @@ def _shape_lines(shapes: Iterable[Any]) -> Iterator[str]:
         elif shape.has_text_frame:
             yield from (p.text for p in shape.text_frame.paragraphs)
             yield ""
-        elif getattr(shape, "has_table", False):
+        elif shape.has_table:
             yield from (_row(c.text for c in row.cells) for row in shape.table.rows)
 
 
@@ -134,19 +137,13 @@ def _odt(data: io.BytesIO) -> OfficeText:
     meta: dict[str, str] = {}
     for node in document.meta.childNodes:
         meta.setdefault(node.qname[1], str(node))
-    props = _OdfMeta(
+    props = _properties(
         meta.get("title"),
         meta.get("initial-creator") or meta.get("creator"),
         meta.get("creation-date") or meta.get("date"),
+        heading,
     )
-    return OfficeText(["\n".join(text for _, text in lines)], _properties(props, heading))
-
-
-@dataclass(frozen=True, slots=True)
-class _OdfMeta:
-    title: str | None
-    author: str | None
-    created: str | None
+    return OfficeText(["\n".join(text for _, text in lines)], props)
 
 
 def _odf_lines(element: Any) -> Iterator[tuple[str, str]]:
@@ -180,4 +177,5 @@ def _xlsx(data: io.BytesIO) -> OfficeText:
             pages.append("\n".join(lines))
     finally:
         book.close()
-    return OfficeText(pages, _properties(book.properties))
+    props = book.properties
+    return OfficeText(pages, _properties(props.title, props.creator, props.created))

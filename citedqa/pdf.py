@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from citedqa.layout import Line, PageLines, page_texts
 from citedqa.metadata import pdf_date
 
+# PDFium is not thread-safe (pypdfium2's documentation): uploads parsed on the server's
+# threads take turns. Processes (a parse worker pool) each have their own PDFium.
+PDFIUM_LOCK = threading.Lock()
 # Lines on a page merge runs whose gap is under this many times the text height.
 _RUN_GAP = 1.2
 _SPACES = re.compile(r"[ \t\r\n]+")
@@ -32,6 +36,11 @@ class PdfText:
 
 def read_pdf(raw: bytes) -> PdfText:
     """Page texts as a reader sees them; raises pypdfium2's PdfiumError on a broken file."""
+    with PDFIUM_LOCK:
+        return _read_pdf(raw)
+
+
+def _read_pdf(raw: bytes) -> PdfText:
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(raw)

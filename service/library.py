@@ -100,9 +100,11 @@ class DocumentLibrary:
             raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
         with self._write_lock:
             try:
-                return self._writer().index_all(docs)  # all or nothing
+                outcomes = self._writer().index_all(docs)  # all or nothing
             finally:
                 self._changed(ids)  # a failed batch was visible for a moment, too
+        unread = {doc.doc_id: doc.unread_pages for doc in docs}
+        return [dataclasses.replace(o, unread_pages=unread[o.doc_id]) for o in outcomes]
 
     def delete(self, doc_id: str) -> int:
         """Remove a document and its chunks; NotFoundError when unknown."""

@@ -95,6 +95,12 @@ def test_scanned_pdf_without_ocr_is_reported_not_stored(settings: Settings, tmp_
         assert response.status_code == 422 and "scanned page" in response.json()["detail"]
         assert response.json()["detail"].endswith("OCR is off (CITEDQA_OCR=off)")
         assert "scan" not in {d["doc_id"] for d in api.get("/v1/documents").json()["documents"]}
+        response = api.post(
+            "/v1/documents", files=[("files", ("mixed.pdf", partial, "application/pdf"))]
+        )
+        assert response.status_code == 201 and response.json()["documents"][0]["unread_pages"] == [
+            2
+        ]
 
 
 @pytest.mark.skipif(

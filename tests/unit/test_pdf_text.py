@@ -82,3 +82,26 @@ def test_real_metadata_is_kept() -> None:
     assert real("Microsoft Word - Fire safety 2024") == "Fire safety 2024"
     assert real("Jane Doe") == "Jane Doe"
     assert pdf_date("D:20240305120000+01'00'") == "2024-03-05" and pdf_date("junk") == ""
+
+
+def test_list_items_stay_on_lines_of_their_own() -> None:
+    texts = [
+        "Bring to every drill:",
+        "• your badge",
+        "• a torch that works",
+        "1. Walk out.",
+        "2. Wait.",
+    ]
+    lines = [
+        Line(50, 50 + 8 * len(t), 500 - 14 * i - 10, 500 - 14 * i, t, 10.0)
+        for i, t in enumerate(texts)
+    ]
+    lines.append(
+        Line(50, 330, 420, 430, "Marshals count everyone at the assembly point by the", 10.0)
+    )
+    lines.append(Line(50, 200, 406, 416, "car park gate.", 10.0))
+    (text,) = page_texts([PageLines(420, 595, lines)])
+    assert text.split("\n") == [
+        *texts,
+        "Marshals count everyone at the assembly point by the car park gate.",
+    ]

@@ -64,10 +64,21 @@ class UploadResult(BaseModel):
     status: Literal["added", "updated", "unchanged"] = Field(examples=["added"])
     chunks: int = Field(examples=[7])
     duplicate_of: str | None = Field(None, examples=[None])
+    unread_pages: list[int] = Field(
+        default_factory=list,
+        examples=[[]],
+        description="Scanned PDF pages left without text (OCR off or unavailable).",
+    )
 
     @classmethod
     def of(cls, o: DocOutcome) -> UploadResult:
-        return cls(doc_id=o.doc_id, status=o.status, chunks=o.chunks, duplicate_of=o.duplicate_of)
+        return cls(
+            doc_id=o.doc_id,
+            status=o.status,
+            chunks=o.chunks,
+            duplicate_of=o.duplicate_of,
+            unread_pages=list(o.unread_pages),
+        )
 
 
 class UploadResponse(BaseModel):

@@ -72,7 +72,10 @@ function documentItem(doc) {
 
 function describeUpload(result) {
   const dup = result.duplicate_of ? `, near-duplicate of ${result.duplicate_of}` : '';
-  return `${result.doc_id} (${result.status}, ${plural(result.chunks, 'chunk')}${dup})`;
+  const unread = (result.unread_pages || []).length
+    ? `, scanned pages ${result.unread_pages.join(', ')} without text (OCR off)`
+    : '';
+  return `${result.doc_id} (${result.status}, ${plural(result.chunks, 'chunk')}${dup}${unread})`;
 }
 
 async function upload() {
