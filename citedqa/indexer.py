@@ -9,7 +9,7 @@ Readers only use chunks whose document hash is the manifest's (see service.qa.te
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -17,6 +17,7 @@ import numpy as np
 from citedqa.chunking import Chunker
 from citedqa.duplicates import MIN_ALIGNED, DuplicateIndex, alignment, signature
 from citedqa.embedder import Embedder
+from citedqa.languages import detect
 from citedqa.models import Chunk, Document
 from citedqa.store import ManifestEntry, Store
 
@@ -78,6 +79,8 @@ class Indexer:
             and current.chunker == self.chunker.config_id
         ):
             return Embedded(doc, unchanged=current)
+        if not doc.metadata.get("language"):  # for BM25's stemmer (service.qa.lexical)
+            doc = replace(doc, metadata={**doc.metadata, "language": detect(doc.text)})
         chunks = self.chunker.split(doc)
         vectors, sentence_vectors = self.embedder.encode_with_spans(
             [c.text for c in chunks],
