@@ -1,6 +1,6 @@
 """The bare pipeline a user would write: llama-index VectorStoreIndex over ChromaVectorStore.
 
-Same embedder (citedqa's `Embedder` is a llama-index `BaseEmbedding`), same chunks and
+Same embedder (citedqa's `MiniLMEmbedder` is a llama-index `BaseEmbedding`), same chunks and
 vectors as the citedqa store it is compared with, in its own Chroma directory. Needs the
 `llama-index-vector-stores-chroma` package.
 """
@@ -18,14 +18,14 @@ from chromadb.config import Settings as ChromaSettings
 
 from bench.seedtext import load_seed_text
 from bench.synthetic import synthetic_batches
-from citedqa.components import make_chunker, make_embedder
-from citedqa.embedder import Embedder
+from citedqa.components import make_chunker
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.settings import Settings
 
 PAGE = 2000  # records read from the citedqa store at a time
 
 
-def open_index(path: str, collection: str, embedder: Embedder) -> Any:
+def open_index(path: str, collection: str, embedder: MiniLMEmbedder) -> Any:
     """A VectorStoreIndex over the Chroma collection at `path` (created when missing)."""
     from llama_index.core import StorageContext, VectorStoreIndex
     from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -63,7 +63,7 @@ def write_synthetic(
     """`bench.stores.write_synthetic`'s chunks (same seed: same data), written llama-index style."""
     started = time.perf_counter()
     settings = Settings(data_dir=Path(path))
-    embedder = make_embedder(settings)
+    embedder = MiniLMEmbedder(settings.threads, settings.embed_batch_size)
     chunker = make_chunker(settings, embedder)
     index = open_index(path, collection, embedder)
     count = 0
@@ -99,7 +99,7 @@ def _pages(data_dir: str, collection: str) -> Iterator[Any]:
 def mirror(data_dir: str, collection: str, path: str, bare_collection: str) -> dict[str, Any]:
     """Copy a citedqa collection's chunks and vectors into a llama-index collection."""
     started = time.perf_counter()
-    index = open_index(path, bare_collection, Embedder())
+    index = open_index(path, bare_collection, MiniLMEmbedder())
     count = 0
     for page in _pages(data_dir, collection):
         metas = [{"doc_id": m["doc_id"], "title": m.get("title", "")} for m in page["metadatas"]]

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from bench.bare import open_index
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 
 
 class Question(BaseModel):
@@ -25,7 +25,7 @@ class Question(BaseModel):
 
 def create_bare_app(path: str, collection: str) -> FastAPI:
     """POST /query {"question"} -> the top 5 nodes; GET /health."""
-    index = open_index(path, collection, Embedder())
+    index = open_index(path, collection, MiniLMEmbedder())
     app = FastAPI()
 
     @app.post("/query")

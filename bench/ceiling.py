@@ -65,12 +65,12 @@ def _run(
 def serve() -> None:
     """Worker side: answer run requests from stdin until it closes."""
     from citedqa.components import make_embedder
-    from citedqa.embedder import Embedder
+    from citedqa.embedder import MiniLMEmbedder
     from citedqa.settings import Settings
 
     settings = Settings()
     service = make_embedder(settings)
-    single = Embedder(threads=1, embed_batch_size=settings.embed_batch_size)
+    single = MiniLMEmbedder(threads=1, embed_batch_size=settings.embed_batch_size)
     for line in sys.stdin:
         ask = json.loads(line)
         c, variant = ask["concurrency"], ask["variant"]

@@ -19,7 +19,7 @@ from bench.synthetic import as_document
 from bench.timers import StageTimer, Target
 from citedqa.chunking import Chunker
 from citedqa.components import make_chunker, make_embedder
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.indexer import Indexer
 from citedqa.settings import Settings
 from citedqa.store import Store, make_client
@@ -28,7 +28,7 @@ EMBED, POOL = "embed (encode_with_spans)", "  of which sentence-vector pooling"
 INGEST_STAGES: dict[str, Target] = {
     "read + clean files": (ingest.job, "load_document"),
     "chunk (sentence split + count)": (Chunker, "split"),
-    EMBED: (Embedder, "encode_with_spans"),
+    EMBED: (MiniLMEmbedder, "encode_with_spans"),
     POOL: (citedqa.embedder, "_pool_spans"),
     "write chunks (Chroma)": (Store, "write_chunks"),
     "near-duplicate check": (Indexer, "_original_of"),

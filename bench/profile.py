@@ -16,7 +16,7 @@ import httpx
 
 from bench.stats import median
 from bench.timers import StageTimer, Target
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.store import Store
 from service.qa.answerers.extractive import ExtractiveAnswerer
 from service.qa.catalog import Catalog
@@ -30,7 +30,7 @@ STATE_MISSES = "chroma manifest reads for them (cache miss)"
 TEXTS = "document text reads for citations (DocumentTexts.get)"
 # Stage -> function. Nested: retrieve ⊃ embed, vector search, bm25, fetch.
 PROFILE_STAGES: dict[str, Target] = {
-    "embed question": (Embedder, "encode"),
+    "embed question": (MiniLMEmbedder, "encode_queries"),
     "vector search": (Store, "nearest"),
     "bm25 search": (LexicalIndex, "search"),
     "fetch the kept chunks (chroma get)": (Store, "get_chunks"),

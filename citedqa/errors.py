@@ -105,7 +105,7 @@ class LLMTimeoutError(LLMUnavailableError):
     title = "LLM timeout"
 
 
-class EmbedderMismatchError(CitedQAError):
+class EmbedderMismatchError(ConfigError):
     """The collection was built by another embedder; its vectors are not comparable."""
 
     status_code = 409

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -20,6 +20,7 @@ from citedqa.chunking import Chunker
 from citedqa.duplicates import MIN_ALIGNED, DuplicateIndex, alignment, signature
 from citedqa.embedder import Embedder
 from citedqa.errors import BatchWriteError, StoreUnavailableError
+from citedqa.languages import detect
 from citedqa.models import Chunk, Document
 from citedqa.orphans import sweep_orphans
 from citedqa.store import ManifestEntry, Store
@@ -115,6 +116,8 @@ class Indexer:
             and current.chunker == self.chunker.config_id
         ):
             return Embedded(doc, unchanged=current)
+        if not doc.metadata.get("language"):  # for BM25's stemmer (service.qa.lexical)
+            doc = replace(doc, metadata={**doc.metadata, "language": detect(doc.text)})
         chunks = self.chunker.split(doc)
         vectors, sentence_vectors = self.embedder.encode_with_spans(
             [c.text for c in chunks],

@@ -111,5 +111,6 @@ class Answer:
     citations: list[Citation]
     answerer: str = ""  # the backend that produced it (`CITEDQA_LLM`, or extractive on fallback)
     model: str = ""  # the model that backend ran
-    # no_evidence | focus_not_found | no_answer_of_type | not_supported; None when answered
+    # no_evidence | focus_not_found | no_answer_of_type | not_supported |
+    # language_not_supported; None when answered
     refusal_reason: str | None = None

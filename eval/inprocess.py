@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,14 +36,19 @@ def serve_app(app: Any, *, startup_timeout: float = STARTUP_TIMEOUT_S) -> Iterat
 
 @contextmanager
 def serve_corpus(
-    corpus: Path, *, startup_timeout: float = STARTUP_TIMEOUT_S, show_progress: bool = False
+    corpus: Path,
+    *,
+    settings: Mapping[str, object] | None = None,
+    startup_timeout: float = STARTUP_TIMEOUT_S,
+    show_progress: bool = False,
 ) -> Iterator[str]:
     """Ingest ``corpus`` into a fresh temporary store, serve it, yield the base URL.
 
     The store is always an embedded Chroma with a new collection in a temporary directory,
     removed afterwards, whatever ``CITEDQA_DATA_DIR``, ``CITEDQA_COLLECTION`` or
     ``CITEDQA_CHROMA_HOST`` say: the user's own collection is never touched. Other
-    ``CITEDQA_*`` settings (answerer, top_k, score floors) apply as they would in production.
+    ``CITEDQA_*`` settings (answerer, top_k, score floors) apply as they would in production,
+    under the suite's own ``settings`` (its corpus's ``settings.toml``).
     """
     try:
         from citedqa.errors import CitedQAError
@@ -56,15 +61,18 @@ def serve_corpus(
         ) from None
     with tempfile.TemporaryDirectory(prefix="citedqa-eval-", ignore_cleanup_errors=True) as tmp:
         try:
-            settings = load_settings(
-                data_dir=Path(tmp), collection=f"eval-{uuid.uuid4().hex[:12]}", chroma_host=None
-            )
+            isolated = {
+                "data_dir": Path(tmp),
+                "collection": f"eval-{uuid.uuid4().hex[:12]}",
+                "chroma_host": None,
+            }
+            served = load_settings(**{**(settings or {}), **isolated})
             log.info("ingesting %s into %s", corpus, tmp)
-            ingested = ingest_path(settings, corpus, show_progress=show_progress)
+            ingested = ingest_path(served, corpus, show_progress=show_progress)
         except CitedQAError as exc:
             raise UsageError(f"cannot ingest {corpus}: {exc.message}") from None
         log.info("ingested: %s", ingested.line())  # skipped files were reported by ingest
         if ingested.documents.total() == ingested.documents["failed"]:
             raise UsageError(f"no document under {corpus} could be ingested")
-        with serve_app(create_app(settings), startup_timeout=startup_timeout) as base_url:
+        with serve_app(create_app(served), startup_timeout=startup_timeout) as base_url:
             yield base_url

@@ -1,7 +1,9 @@
 """Suites: a corpus, its questions and its gate, each evaluated in its own in-process service.
 
 ``python -m eval`` runs the seed suite and then every held-out corpus under
-``eval/corpora/<name>/`` (``docs/``, ``questions.jsonl``, ``thresholds.toml``): a change tuned
+``eval/corpora/<name>/`` (``docs/``, ``questions.jsonl``, ``thresholds.toml``, and optionally
+``settings.toml``: the ``CITEDQA_*`` settings its service needs, such as the multilingual
+embedder for questions in other languages): a change tuned
 on the seeds has to hold on documents and questions it was not tuned on. Each suite has its
 own throwaway store, its own thresholds and its own report folder, so that one suite's
 documents never answer another's questions and one gate never judges another corpus.
@@ -9,7 +11,9 @@ documents never answer another's questions and one gate never judges another cor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.errors import UsageError
@@ -18,6 +22,7 @@ SEED_SUITE = "seeds"
 CORPUS_DOCS = "docs"
 CORPUS_QUESTIONS = "questions.jsonl"
 CORPUS_THRESHOLDS = "thresholds.toml"
+CORPUS_SETTINGS = "settings.toml"
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,8 @@ class Suite:
     """One evaluation: what to ingest, what to ask, how to gate, where to write.
 
     ``corpus`` is None for a running service (``--url``); ``thresholds`` is None when the
-    suite is reported but not gated (no thresholds file applies to it).
+    suite is reported but not gated (no thresholds file applies to it); ``settings`` are
+    settings fields (``embedder``...) its in-process service sets over the environment's.
     """
 
     name: str
@@ -34,6 +40,7 @@ class Suite:
     thresholds: Path | None
     out: Path
     is_seed: bool = False
+    settings: Mapping[str, object] = field(default_factory=dict)
 
 
 def discover(root: Path, out: Path) -> list[Suite]:
@@ -52,8 +59,22 @@ def discover(root: Path, out: Path) -> list[Suite]:
             continue
         thresholds = folder / CORPUS_THRESHOLDS
         gate = thresholds if thresholds.is_file() else None
-        suites.append(Suite(folder.name, docs, questions, gate, out / folder.name))
+        settings = _settings(folder / CORPUS_SETTINGS)
+        suites.append(Suite(folder.name, docs, questions, gate, out / folder.name, False, settings))
     return suites
+
+
+def _settings(path: Path) -> dict[str, object]:
+    """The ``[settings]`` table of a corpus's ``settings.toml`` (none without the file)."""
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("settings", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [settings] must be a table of setting = value")
+    return table
 
 
 def default_suites(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from citedqa import languages
 from citedqa.components import make_embedder, make_indexer, open_store, shared_store
 from citedqa.embedder import Embedder
 from citedqa.isolation import ParserPool
@@ -91,7 +92,15 @@ class Components:
         backend = make_backend(settings)
         linguist = Linguist()
         linguist.warm_up()
-        answerer = make_answerer(settings, judge, backend, linguist, WordMatcher(embedder))
+        languages.warm_up()  # the question-language detector, before the first question
+        answerer = make_answerer(
+            settings,
+            judge,
+            backend,
+            linguist,
+            WordMatcher(embedder),
+            multilingual=embedder.multilingual,
+        )
         qa = QAService(retriever, answerer, Citer(texts, judge))
         condenser = Condenser(backend, settings.llm_fallback_extractive)
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from citedqa.components import make_embedder
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from ingest.job import ingest_path
@@ -28,7 +28,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
+def embedder() -> MiniLMEmbedder:
     return make_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
 
 

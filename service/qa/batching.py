@@ -98,7 +98,7 @@ class QueryEncoder:
 
     def __init__(self, embedder: Embedder, max_batch: int = 16, cache_size: int = 4096) -> None:
         self._batcher: MicroBatcher[str, np.ndarray] = MicroBatcher(
-            lambda texts: list(embedder.encode(texts)), "query-encoder", max_batch
+            lambda texts: list(embedder.encode_queries(texts)), "query-encoder", max_batch
         )
         self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()

@@ -17,11 +17,13 @@ from citedqa.models import RetrievedChunk
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What retrieval found for a question: ranked chunks, and the question's vector."""
+    """What retrieval found for a question: ranked chunks, the question's vector and its
+    language (ISO 639-1, English when undetermined: see `citedqa.languages`)."""
 
     question: str
     vector: np.ndarray
     chunks: list[RetrievedChunk]
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +43,12 @@ class Claim:
     quotes: list[Quote] = field(default_factory=list)
 
 
-RefusalReason = Literal["no_evidence", "focus_not_found", "no_answer_of_type", "not_supported"]
+RefusalReason = Literal[
+    "no_evidence", "focus_not_found", "no_answer_of_type", "not_supported", "language_not_supported"
+]
 """Why an answer was refused: nothing relevant retrieved; no sentence holds what the question
-asks about; none holds an answer of the asked kind; or every claim failed verification."""
+asks about; none holds an answer of the asked kind; every claim failed verification; or the
+question is in a language the configured embedder cannot match with the documents."""
 
 
 @dataclass(frozen=True, slots=True)

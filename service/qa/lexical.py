@@ -1,12 +1,13 @@
 """BM25 over every chunk, kept in memory and in step with the store.
 
 The index (bm25s) is built from the store's chunk texts, tokenised by the same key-term
-rules as the rest of citedqa. bm25s cannot add documents to a built index, so it is
-rebuilt, whole, in a background thread when the store's generation changes (after this
-process's own writes, `refresh`, or another's). Meanwhile hybrid retrieval leaves BM25
-out (see `is_current`) and BM25-only retrieval uses the previous index; only a BM25-only
-search before the very first build waits for it. The service starts that build at
-start-up (`warm`) unless its default retrieval is vector-only.
+rules as the rest of citedqa, each in its document's language (detected at ingest; English
+for documents stored before languages were; a question in its own). bm25s cannot add
+documents to a built index, so it is rebuilt, whole, in a background thread when the
+store's generation changes (after this process's own writes, `refresh`, or another's).
+Meanwhile hybrid retrieval leaves BM25 out (see `is_current`) and BM25-only retrieval uses
+the previous index; only a BM25-only search before the very first build waits for it. The
+service starts that build at start-up (`warm`) unless its default retrieval is vector-only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
+from citedqa.languages import ENGLISH
 from citedqa.memory import release_free_memory
 from citedqa.models import chunk_version
 from citedqa.store import Store
@@ -103,16 +105,21 @@ class LexicalIndex:
             self._build()
 
     def search(
-        self, question: str, k: int, allowed: dict[str, object] | None = None
+        self,
+        question: str,
+        k: int,
+        allowed: dict[str, object] | None = None,
+        language: str = ENGLISH,
     ) -> list[tuple[str, float]]:
-        """Top `k` chunks by BM25; `allowed` keeps chunks whose metadata match all its items."""
+        """Top `k` chunks by BM25; `allowed` keeps chunks whose metadata match all its items;
+        the question is stemmed as `language`."""
         snap = self._snapshot
         if snap is None:
             with self._build_lock:  # the first build: nothing to search until it is done
                 snap = self._snapshot or self._build()
         elif snap.generation != self._clock.current():
             self._background.start()
-        tokens = key_terms(question)
+        tokens = key_terms(question, language)
         if snap.bm25 is None or not snap.ids or not tokens:
             return []
         mask = snap.filter.mask(allowed) if allowed else None
@@ -148,8 +155,9 @@ class LexicalIndex:
         for page_ids, texts, _ in self._store.chunk_pages(with_metadata=False):
             ids += page_ids
             doc_filter.add(page_ids)
-            for text in texts:
-                terms = key_terms(text) or ["\x00"]  # bm25s needs a term in every document
+            for chunk_id, text in zip(page_ids, texts, strict=True):
+                language = documents.get(chunk_version(chunk_id)[0], {}).get("language", ENGLISH)
+                terms = key_terms(text, language) or ["\x00"]  # bm25s needs a term in each
                 term_ids.append(
                     array("i", (vocabulary.setdefault(t, len(vocabulary)) for t in terms))
                 )

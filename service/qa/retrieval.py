@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from citedqa.duplicates import MIN_ALIGNED, alignment
+from citedqa.languages import question_language
 from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
@@ -91,18 +92,20 @@ class Retriever:
             mode = "vector"
         with stage("embed"):
             vector = self._encoder.encode(question)
+            language = question_language(question)
         # Extra candidates make up for stale and collapsed hits, and feed the fusion.
         depth = max(2 * top_k, top_k + 10)
         rankings: list[list[tuple[str, float]]] = []
         if mode in ("hybrid", "vector"):
             rankings.append(self._search.nearest(vector, depth, filters.chroma_where()))
         if mode in ("hybrid", "bm25"):
-            rankings.append(self._lexical.search(question, depth, filters.allowed()))
+            rankings.append(self._lexical.search(question, depth, filters.allowed(), language))
         weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
         fused = dict(_fuse(rankings, weights, self._rrf_k))
         live, states = self._live(list(fused))
         chunks = self._read(_may_be_kept(live, states, top_k), vector, fused)
-        return Evidence(question=question, vector=vector, chunks=_collapse(chunks, states, top_k))
+        kept = _collapse(chunks, states, top_k)
+        return Evidence(question=question, vector=vector, chunks=kept, language=language)
 
     def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
         """The chunks of each document's live version, and the documents' states."""

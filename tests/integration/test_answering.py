@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import frame
@@ -111,13 +111,13 @@ def test_the_fact_comes_first_in_few_words(api: httpx.Client) -> None:
     assert body["refusal_reason"] is None
 
 
-def test_word_matcher_with_no_words_does_not_fail(embedder: Embedder) -> None:
+def test_word_matcher_with_no_words_does_not_fail(embedder: MiniLMEmbedder) -> None:
     matcher = WordMatcher(embedder)
     matcher.prepare([])
     assert matcher.near("population", []) is False
 
 
-def test_a_reworded_word_is_near_and_an_unrelated_one_is_not(embedder: Embedder) -> None:
+def test_a_reworded_word_is_near_and_an_unrelated_one_is_not(embedder: MiniLMEmbedder) -> None:
     matcher = WordMatcher(embedder)
     assert matcher.near("armaments", ["weapons"]) is True
     assert matcher.near("ambassador", ["spokesman", "leader"]) is False
@@ -127,11 +127,11 @@ def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) ->
     import numpy as np
 
     from citedqa.models import RetrievedChunk
-    from service.qa.answerers.extractive import _sentences, holds
+    from service.qa.answerers.extractive import evidence_sentences, holds
     from service.qa.evidence import Evidence
 
     text = "The Gagarin factory builds fighters. It also serves as a repair base."
     chunk = RetrievedChunk("c", "d", "h", "T", text, 0, len(text), 0.5)
-    rows = _sentences(Evidence("q", np.zeros(384, dtype=np.float32), [chunk]))
+    rows = evidence_sentences(Evidence("q", np.zeros(384, dtype=np.float32), [chunk]))
     second = next(r for r in rows if r[3].startswith("It"))
     assert holds("factori", second[4]) and holds("repair", second[4])

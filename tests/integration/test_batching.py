@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from citedqa.components import open_store
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.errors import ShuttingDownError, StoreUnavailableError
 from citedqa.settings import Settings
 from citedqa.store import Store
@@ -34,18 +34,18 @@ class Gate:
 class CountingEmbedder:
     """The real embedder, counting the batches it is given."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: MiniLMEmbedder) -> None:
         self.embedder = embedder
         self.batches: list[int] = []
         self.gate = Gate()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.batches.append(len(texts))
         self.gate.pass_first()
-        return self.embedder.encode(texts)
+        return self.embedder.encode_queries(texts)
 
 
-def test_concurrent_questions_are_batched_and_exact(embedder: Embedder) -> None:
+def test_concurrent_questions_are_batched_and_exact(embedder: MiniLMEmbedder) -> None:
     counting = CountingEmbedder(embedder)
     encoder = QueryEncoder(counting, max_batch=16)  # type: ignore[arg-type]
     questions = [f"Question number {i} about the summit?" for i in range(32)]
@@ -65,9 +65,9 @@ def test_concurrent_questions_are_batched_and_exact(embedder: Embedder) -> None:
         encoder.close()
 
 
-def test_failures_reach_the_waiting_request(embedder: Embedder) -> None:
+def test_failures_reach_the_waiting_request(embedder: MiniLMEmbedder) -> None:
     class Broken:
-        def encode(self, texts: list[str]) -> np.ndarray:
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
             raise RuntimeError("model crashed")
 
     encoder = QueryEncoder(Broken())  # type: ignore[arg-type]
@@ -99,7 +99,7 @@ class CountingStore:
 
 
 def test_concurrent_searches_are_batched_per_filter_and_exact(
-    seeded_settings: Settings, embedder: Embedder
+    seeded_settings: Settings, embedder: MiniLMEmbedder
 ) -> None:
     store = open_store(seeded_settings, embedder)
     counting = CountingStore(store)
@@ -128,7 +128,7 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
         search.close()
 
 
-def test_a_call_after_close_fails_fast(embedder: Embedder) -> None:
+def test_a_call_after_close_fails_fast(embedder: MiniLMEmbedder) -> None:
     encoder = QueryEncoder(embedder)
     encoder.close()
     try:

@@ -5,7 +5,7 @@ import pytest
 
 from citedqa.chunking import Chunker
 from citedqa.documents import load_document
-from citedqa.embedder import MAX_WORDPIECES, Embedder
+from citedqa.embedder import MAX_WORDPIECES, MiniLMEmbedder
 from citedqa.models import Document
 from citedqa.sentences import sentence_spans
 from tests.helpers import SEEDS
@@ -13,7 +13,7 @@ from tests.helpers import SEEDS
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
-def chunker_for(embedder: Embedder, max_tokens: int = 128, overlap: int = 32) -> Chunker:
+def chunker_for(embedder: MiniLMEmbedder, max_tokens: int = 128, overlap: int = 32) -> Chunker:
     return Chunker(embedder.count_tokens, embedder.token_spans, max_tokens, overlap)
 
 
@@ -30,7 +30,7 @@ def test_sentence_spans_respect_abbreviations_and_lines() -> None:
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem[:3])
-def test_chunks_keep_exact_offsets_and_fit_the_model(embedder: Embedder, path: Path) -> None:
+def test_chunks_keep_exact_offsets_and_fit_the_model(embedder: MiniLMEmbedder, path: Path) -> None:
     doc = load_document(path, path.parent)
     chunks = chunker_for(embedder).split(doc)
     assert chunks
@@ -45,7 +45,7 @@ def test_chunks_keep_exact_offsets_and_fit_the_model(embedder: Embedder, path: P
         assert set(range(s, e)) <= covered, f"sentence lost: {doc.text[s:e]!r}"
 
 
-def test_consecutive_chunks_overlap_by_whole_sentences(embedder: Embedder) -> None:
+def test_consecutive_chunks_overlap_by_whole_sentences(embedder: MiniLMEmbedder) -> None:
     text = " ".join(f"Sentence number {i} talks about topic {i} at some length." for i in range(40))
     chunks = chunker_for(embedder, max_tokens=60, overlap=20).split(Document("d", text, "t"))
     assert len(chunks) > 3
@@ -55,7 +55,7 @@ def test_consecutive_chunks_overlap_by_whole_sentences(embedder: Embedder) -> No
         assert text[b.start - 1] == " "  # overlap starts at a sentence boundary
 
 
-def test_over_long_sentence_is_cut_so_nothing_passes_the_window(embedder: Embedder) -> None:
+def test_over_long_sentence_is_cut_so_nothing_passes_the_window(embedder: MiniLMEmbedder) -> None:
     text = "word " * 1000 + "end."
     chunks = chunker_for(embedder, max_tokens=200, overlap=0).split(
         Document("d", text.strip(), "t")

@@ -1,9 +1,9 @@
 import numpy as np
 
-from citedqa.embedder import DIMENSIONS, MAX_WORDPIECES, Embedder
+from citedqa.embedder import DIMENSIONS, MAX_WORDPIECES, MiniLMEmbedder
 
 
-def test_vectors_are_unit_length_and_meaningful(embedder: Embedder) -> None:
+def test_vectors_are_unit_length_and_meaningful(embedder: MiniLMEmbedder) -> None:
     v = embedder.encode(
         [
             "Where did the two leaders meet?",
@@ -16,14 +16,14 @@ def test_vectors_are_unit_length_and_meaningful(embedder: Embedder) -> None:
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
-def test_batching_and_order_do_not_change_vectors(embedder: Embedder) -> None:
+def test_batching_and_order_do_not_change_vectors(embedder: MiniLMEmbedder) -> None:
     texts = ["short", "a somewhat longer sentence with more words in it", "mid length text"]
     together = embedder.encode(texts)
     alone = np.stack([embedder.encode([t])[0] for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
 
 
-def test_window_is_256_wordpieces_not_128(embedder: Embedder) -> None:
+def test_window_is_256_wordpieces_not_128(embedder: MiniLMEmbedder) -> None:
     # Text that differs only after wordpiece 128 must embed differently (a 128 cap would hide it)...
     base = "alpha " * 150
     a, b = embedder.encode([base + "cats and dogs", base + "stock markets"])
@@ -34,7 +34,7 @@ def test_window_is_256_wordpieces_not_128(embedder: Embedder) -> None:
     assert c @ d > 0.99999
 
 
-def test_llama_index_interface(embedder: Embedder) -> None:
+def test_llama_index_interface(embedder: MiniLMEmbedder) -> None:
     vec = embedder.get_query_embedding("hello")
     assert len(vec) == DIMENSIONS
     assert len(embedder.get_text_embedding_batch(["a", "b"])) == 2

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from eval import cli
+from eval.errors import UsageError
 from eval.suites import discover
 
 SUITES = Path(__file__).resolve().parent / "eval_suites"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_discover_finds_complete_corpus_folders_only(tmp_path: Path) -> None:
@@ -76,3 +78,18 @@ def test_default_run_evaluates_every_suite_with_its_own_store_and_gate(
             assert q["retrieved_doc_ids"] and set(q["retrieved_doc_ids"]) == {doc}
             assert {c["doc_id"] for c in q["citations"]} <= {doc}
     assert (out / "tiny_strict" / "report.md").read_text().count("## Gate: FAIL") == 1
+
+
+def test_a_corpus_settings_file_sets_its_own_service(tmp_path: Path) -> None:
+    shutil.copytree(SUITES / "corpora" / "tiny", tmp_path / "other_language")
+    (tmp_path / "other_language" / "settings.toml").write_text(
+        '[settings]\nembedder = "multilingual"\n', encoding="utf-8"
+    )
+    shutil.copytree(SUITES / "corpora" / "tiny", tmp_path / "plain")
+    other, plain = discover(tmp_path, tmp_path / "out")
+    assert (other.settings, plain.settings) == ({"embedder": "multilingual"}, {})
+    (tmp_path / "plain" / "settings.toml").write_text("settings = 3\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="must be a table"):
+        discover(tmp_path, tmp_path / "out")
+    crosslingual = {s.name: s for s in discover(ROOT / "eval" / "corpora", tmp_path)}
+    assert crosslingual["crosslingual"].settings == {"embedder": "multilingual"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from service.qa.support import SupportJudge, digit_numbers, missing_facts, names, word_numbers
 
 MEETING = (
@@ -24,7 +24,7 @@ FORCES = "Russia has 20 brigades stationed along the border."
 
 
 @pytest.fixture(scope="module")
-def judge(embedder: Embedder) -> SupportJudge:
+def judge(embedder: MiniLMEmbedder) -> SupportJudge:
     return SupportJudge(embedder, min_score=0.5, min_similarity=0.5)
 
 

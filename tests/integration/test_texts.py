@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from citedqa.components import open_store
-from citedqa.embedder import Embedder
+from citedqa.embedder import MiniLMEmbedder
 from citedqa.models import content_hash
 from ingest.job import ingest_path
 from service.qa.texts import DocumentTexts
 from tests.helpers import make_settings
 
 
-def test_text_is_given_only_for_its_own_version(tmp_path: Path, embedder: Embedder) -> None:
+def test_text_is_given_only_for_its_own_version(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
     settings = make_settings(tmp_path / "data")
     folder = tmp_path / "docs"
     folder.mkdir()

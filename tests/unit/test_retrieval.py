@@ -217,7 +217,9 @@ class Fakes:
     def is_current(self) -> bool:
         return self.current
 
-    def search(self, question: str, k: int, allowed: object) -> list[tuple[str, float]]:
+    def search(
+        self, question: str, k: int, allowed: object, language: str = "en"
+    ) -> list[tuple[str, float]]:
         return [(c, 9.0 - i) for i, c in enumerate(self.bm25_hits[:k])]
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:

@@ -106,7 +106,9 @@ class StageTimings(BaseModel):
         return cls(**{k: v for k, v in fields.items() if k in cls.model_fields})
 
 
-RefusalReasonOut = Literal["no_evidence", "focus_not_found", "no_answer_of_type", "not_supported"]
+RefusalReasonOut = Literal[
+    "no_evidence", "focus_not_found", "no_answer_of_type", "not_supported", "language_not_supported"
+]
 
 
 class QueryResponse(BaseModel):
@@ -120,7 +122,9 @@ class QueryResponse(BaseModel):
         description="Why it refused: no_evidence (nothing relevant retrieved), focus_not_found "
         "(no sentence holds what the question asks about), no_answer_of_type (none holds an "
         "answer of the asked kind: a place for 'where', a time for 'when'...), not_supported "
-        "(every claim of an LLM answer failed verification). null when answered.",
+        "(every claim of an LLM answer failed verification), language_not_supported (the "
+        "question is not in English and the embedder is English-only: see "
+        "CITEDQA_EMBEDDER). null when answered.",
     )
     citations: list[CitationOut]
     answerer: str = Field("", examples=["extractive"], description="The backend that answered.")

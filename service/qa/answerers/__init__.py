@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from citedqa.settings import Settings
 from service.qa.answerers.base import Answerer
 from service.qa.answerers.extractive import ExtractiveAnswerer
+from service.qa.answerers.foreign import LanguageRouter
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.rules import AnswerRules
 from service.qa.answerers.synonyms import WordMatcher
@@ -33,13 +34,25 @@ def make_answerer(
     backend: Backend | None,
     linguist: Linguist,
     matcher: WordMatcher,
+    *,
+    multilingual: bool = False,
 ) -> Answerer:
-    """The answerer over `backend` (extractive without one); `judge` picks an LLM's quotes."""
-    extractive = ExtractiveAnswerer(
-        linguist,
-        settings.min_evidence_score,
-        settings.min_sentence_score,
-        settings.answer_pool,
+    """The answerer over `backend` (extractive without one); `judge` picks an LLM's quotes.
+
+    The offline answerer reads English: a question in another language is answered by
+    similarity with a `multilingual` embedder, else refused (`LanguageRouter`). An LLM
+    reads the question itself.
+    """
+    extractive = LanguageRouter(
+        ExtractiveAnswerer(
+            linguist,
+            settings.min_evidence_score,
+            settings.min_sentence_score,
+            settings.answer_pool,
+        ),
+        multilingual=multilingual,
+        min_evidence_score=settings.min_evidence_score,
+        min_sentence_score=settings.min_foreign_sentence_score,
     )
     if backend is None:
         return extractive

@@ -95,7 +95,7 @@ class ExtractiveAnswerer:
     def candidates(self, evidence: Evidence, asked: QuestionFrame) -> list[Candidate]:
         """Every distinct sentence of the evidence, best first."""
         question_terms = set(asked.terms)
-        raw = _sentences(evidence)
+        raw = evidence_sentences(evidence)
         weights = _weights(question_terms, asked, [terms for *_, terms, _ in raw])
         total = sum(weights.values()) or 1.0
         out = [
@@ -321,7 +321,7 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
-def _sentences(
+def evidence_sentences(
     evidence: Evidence,
 ) -> list[tuple[RetrievedChunk, int, int, str, frozenset[str], np.ndarray]]:
     """Each distinct sentence once (overlapping chunks repeat sentences), with its vector."""

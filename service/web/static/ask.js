@@ -63,6 +63,7 @@ const REFUSAL_REASONS = {
   focus_not_found: 'Why: the passages found do not mention what the question asks for (they may mention the names in it).',
   no_answer_of_type: 'Why: the passages about it do not give the kind of answer asked for (a place, a time, a number, a name...).',
   not_supported: 'Why: the model\'s answer could not be verified against the passages.',
+  language_not_supported: 'Why: the question is not in English, and this service\'s embedder reads English only (it can be set up with the multilingual one).',
 };
 
 function showAnswer(result) {
