@@ -108,6 +108,7 @@ class UploadResult(_Reply):
     status: Literal["added", "updated", "unchanged"]
     chunks: int
     duplicate_of: str | None = None
+    unread_pages: list[int] = Field(default_factory=list)  # scanned pages left without text
 
 
 class UploadResponse(_Reply):
@@ -144,6 +145,7 @@ class Problem(_Reply):
     status: int
     detail: str = ""
     errors: list[dict[str, object]] | None = None
+    may_be_stored: list[str] | None = None  # files of a failed upload that may be stored
 
 
 class Delta(_Reply):
