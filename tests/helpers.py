@@ -104,7 +104,7 @@ def served(settings: Settings) -> Iterator[httpx.Client]:
 
 
 @contextmanager
-def running_service(env: dict[str, str], log: Path, timeout: float = 90) -> Iterator[str]:
+def running_service(env: dict[str, str], log: Path, timeout: float = 180) -> Iterator[str]:
     """`python -m service` in its own process with `env` added (its output in `log`):
     its base URL once `/health` answers 200; stopped on exit."""
     port = env.get("CITEDQA_PORT") or str(free_port())
