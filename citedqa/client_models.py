@@ -64,7 +64,7 @@ class ChunkOut(_Reply):
     start: int
     end: int
     score: float  # what the list is ordered by (the fused rank score in hybrid mode)
-    similarity: float  # cosine similarity to the question, in every mode
+    similarity: float | None = None  # cosine similarity to the question (older services: none)
     also_reported_by: list[str] = Field(default_factory=list)
 
 
