@@ -60,7 +60,7 @@ def serve(
         _setting(name, value)
     from service.__main__ import main as service_main
 
-    raise typer.Exit(service_main())
+    raise typer.Exit(service_main([]))  # its settings are in the environment, set above
 
 
 def evaluate(ctx: typer.Context) -> None:

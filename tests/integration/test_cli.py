@@ -138,7 +138,11 @@ def test_documents_upload_list_show_delete(settings: Settings, tmp_path: Path) -
         listed = citedqa("documents", "list", "--json", "--url", url)
         assert [d["doc_id"] for d in json.loads(listed.stdout)["documents"]] == ["harbour"]
         table = citedqa("documents", "list", "--url", url)
-        assert "harbour" in table.stdout and "# Harbour" in table.stdout
+        assert (
+            "harbour" in table.stdout
+            and "Harbour" in table.stdout
+            and "# Harbour" not in table.stdout
+        )
         shown = citedqa("documents", "show", "harbour", "--url", url)
         assert shown.returncode == 0 and "reopened on Tuesday" in shown.stdout
         missing = citedqa("documents", "show", "nope", "--url", url)
