@@ -76,7 +76,7 @@ def check_doc_id(doc_id: str) -> str:
     elif any(part in (".", "..") for part in doc_id.split("/")):
         reason = "'.' and '..' are path steps in a URL, not names"
     elif not _SAFE_ID.match(doc_id):
-        reason = "use letters, digits and ._-"
+        reason = "use letters, digits and ._,()+- (with / between folders)"
     else:
         return doc_id
     raise InvalidInputError(f"unusable document name {doc_id!r}: {reason}")

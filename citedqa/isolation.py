@@ -18,6 +18,7 @@ pebble is LGPL-3.0, used unmodified as a library.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -48,10 +49,13 @@ class ParserPool:
         self._pool = ProcessPool(max_workers=workers, context=context)
         # Starting the fork server imports the parsers (1-4 s): beside the caller's own
         # start-up, not in it, and not on the first upload.
-        self._warming = threading.Thread(
-            target=self.parse, args=("warm-up", ".txt", b"warm"), name="parser-warm-up"
-        )
+        self._warming = threading.Thread(target=self._warm_up, name="parser-warm-up")
         self._warming.start()
+
+    def _warm_up(self) -> None:
+        # A Ctrl-C during start-up stops the fork server mid-import: nothing to report then.
+        with contextlib.suppress(Exception):
+            self.parse("warm-up", ".txt", b"warm")
 
     def parse(self, doc_id: str, suffix: str, raw: bytes) -> Document:
         """`parse_document(doc_id, suffix, raw, ocr)` in a worker; its errors are raised here."""

@@ -17,10 +17,14 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_HEADER_BYTES = 16 * 1024
-_MESSAGE = f"Request headers are over the {MAX_HEADER_BYTES:,}-byte limit.\n".encode()
+# An RFC 9457 problem like every other error, written here: no app code runs for it.
+_MESSAGE = (
+    '{"type":"about:blank","title":"Request Header Fields Too Large","status":431,'
+    f'"detail":"the request line and headers are over the {MAX_HEADER_BYTES:,}-byte limit"}}'
+).encode()
 _REFUSAL = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-type: application/problem+json\r\n"
     b"content-length: " + str(len(_MESSAGE)).encode() + b"\r\n"
     b"connection: close\r\n\r\n" + _MESSAGE
 )

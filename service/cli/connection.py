@@ -79,9 +79,23 @@ def connect(
 
 @contextmanager
 def in_process(settings: Settings, api_key: str | None, timeout: float) -> Iterator[Client]:
-    """The app for `settings` served in this process on a free local port, and its client."""
+    """The app for `settings` served in this process on a free local port, and its client.
+
+    An embedded data dir that a running service holds is refused here, in one line, rather
+    than by the app's start-up (a traceback): that service is elsewhere than asked."""
+    from citedqa.datalock import hold_data_dir
+    from citedqa.errors import DataDirLockedError
     from service.app import create_app
     from service.threaded import serve_in_thread
+
+    if not settings.chroma_host:
+        try:
+            hold_data_dir(settings.data_dir)
+        except DataDirLockedError:
+            raise DataDirLockedError(
+                f"{settings.data_dir} is held by a running citedqa service, and none answers at "
+                f"{local_url(settings)}: pass its --url (or set CITEDQA_URL, or CITEDQA_PORT)"
+            ) from None
 
     with (
         serve_in_thread(create_app(settings)) as url,

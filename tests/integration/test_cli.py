@@ -14,7 +14,7 @@ import pytest
 from citedqa.settings import Settings
 from eval.inprocess import serve_app
 from service.app import create_app
-from tests.helpers import ROOT, free_port, wait_until
+from tests.helpers import ROOT, free_port, running_service, wait_until
 
 CITEDQA = str(Path(sys.executable).with_name("citedqa"))
 QUESTION = "Where did Putin and Kim meet?"
@@ -112,6 +112,17 @@ def test_a_given_url_that_does_not_answer_fails(tmp_path: Path) -> None:
     run = citedqa("ask", QUESTION, CITEDQA_URL=down, CITEDQA_DATA_DIR=str(tmp_path))
     assert run.returncode == 1
     assert "error:" in run.stderr and down in run.stderr and "in-process" not in run.stderr
+
+
+def test_a_data_dir_held_by_a_service_elsewhere_is_one_line(tmp_path: Path) -> None:
+    """A service on another port holds the data dir: the in-process fallback says so in one
+    line (it printed the app's start-up traceback)."""
+    data = {"CITEDQA_DATA_DIR": str(tmp_path / "data")}
+    with running_service(data, tmp_path / "service.log", timeout=HEAVY_START_S):
+        run = citedqa("documents", "list", CITEDQA_PORT=str(free_port()), **data)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr and "--url" in run.stderr, run.stderr
+    assert len([line for line in run.stderr.splitlines() if line.startswith("error:")]) == 1
 
 
 def test_ingest_then_ask_in_process_with_no_service(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -98,6 +99,9 @@ def test_headers_over_16_kib_are_431_before_auth(server: tuple[int, Path]) -> No
     refused = _raw_request(port, 17 * 1024)  # no key: the cap comes before the 401
     assert refused.startswith(b"HTTP/1.1 431"), refused[:200]
     assert b"connection: close" in refused.lower()
+    head, _, body = refused.partition(b"\r\n\r\n")
+    assert b"content-type: application/problem+json" in head.lower()  # as every error is
+    assert json.loads(body)["status"] == 431
     assert _raw_request(port, 15 * 1024).startswith(b"HTTP/1.1 401")
     assert _raw_request(port, 15 * 1024, KEY).startswith(b"HTTP/1.1 200")
 
