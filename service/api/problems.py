@@ -52,9 +52,14 @@ def problem_of_http(exc: StarletteHTTPException) -> JSONResponse:
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
     return [
-        {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", ""))}
+        {"loc": [str(p) for p in err.get("loc", ())], "msg": _reason(str(err.get("msg", "")))}
         for err in exc.errors()
     ]
+
+
+def _reason(message: str) -> str:
+    """Our validators' words, without the "Value error, " pydantic puts before them."""
+    return message.removeprefix("Value error, ")
 
 
 def install(app: FastAPI) -> None:

@@ -93,4 +93,5 @@ def delete(
     if as_json:
         print_json(deleted)
     else:
-        out.print(f"Deleted {deleted.doc_id} ({deleted.chunks_removed} chunks).")
+        n = deleted.chunks_removed
+        out.print(f"Deleted {deleted.doc_id} ({n} chunk{'s' * (n != 1)}).")

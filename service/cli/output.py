@@ -49,13 +49,18 @@ def print_answer(reply: QueryResponse) -> None:
 
 def print_documents(documents: Iterable[DocumentSummary]) -> int:
     """A table of documents; how many it listed."""
-    table = Table("doc_id", "title", "chunks", "outlet", "duplicate of", box=None)
-    count = 0
-    for d in documents:
+    listed = list(documents)
+    table = Table(box=None)
+    # doc_ids whole (they are what `show` and `delete` take); a long title is cut instead.
+    widest = max((len(d.doc_id) for d in listed), default=6)
+    table.add_column("doc_id", no_wrap=True, min_width=widest)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
+    for name in ("chunks", "outlet", "duplicate of"):
+        table.add_column(name, no_wrap=True, min_width=len(name))
+    for d in listed:
         table.add_row(d.doc_id, d.title, str(d.chunks), d.outlet or "", d.duplicate_of or "")
-        count += 1
     out.print(table)
-    return count
+    return len(listed)
 
 
 def print_document(document: DocumentDetail, *, text: bool) -> None:

@@ -154,6 +154,14 @@ def test_documents_upload_list_show_delete(settings: Settings, tmp_path: Path) -
             and "Harbour" in table.stdout
             and "# Harbour" not in table.stdout
         )
+        long_id = "harbour_authority_annual_report_of_the_port_of_elmsby_2024"
+        report = tmp_path / f"{long_id}.md"
+        report.write_text(f"# {'The annual report of the harbour authority ' * 4}\n\nShips came.\n")
+        assert citedqa("documents", "upload", str(report), "--url", url).returncode == 0
+        narrow = citedqa("documents", "list", "--url", url, COLUMNS="80")
+        assert long_id in narrow.stdout, narrow.stdout  # whole: `show` and `delete` take it
+        gone = citedqa("documents", "delete", long_id, "--url", url)
+        assert f"Deleted {long_id} (1 chunk)." in gone.stdout, gone.stdout
         shown = citedqa("documents", "show", "harbour", "--url", url)
         assert shown.returncode == 0 and "reopened on Tuesday" in shown.stdout
         missing = citedqa("documents", "show", "nope", "--url", url)
