@@ -49,18 +49,24 @@ def print_answer(reply: QueryResponse) -> None:
 
 def print_documents(documents: Iterable[DocumentSummary]) -> int:
     """A table of documents; how many it listed."""
-    listed = list(documents)
+    rows = [
+        (d.doc_id, d.title, str(d.chunks), d.outlet or "", d.duplicate_of or "") for d in documents
+    ]
+    headers = ("doc_id", "title", "chunks", "outlet", "duplicate of")
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    # Every column whole but the title, which takes what is left of the line and is cut: the
+    # doc_ids are what `show` and `delete` take (2 = a column's padding).
+    title_width = max(10, out.width - sum(widths) + widths[1] - 2 * len(headers))
     table = Table(box=None)
-    # doc_ids whole (they are what `show` and `delete` take); a long title is cut instead.
-    widest = max((len(d.doc_id) for d in listed), default=6)
-    table.add_column("doc_id", no_wrap=True, min_width=widest)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
-    for name in ("chunks", "outlet", "duplicate of"):
-        table.add_column(name, no_wrap=True, min_width=len(name))
-    for d in listed:
-        table.add_row(d.doc_id, d.title, str(d.chunks), d.outlet or "", d.duplicate_of or "")
+    for i, header in enumerate(headers):
+        if i == 1:
+            table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=title_width)
+        else:
+            table.add_column(header, no_wrap=True, min_width=widths[i])
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
-    return len(listed)
+    return len(rows)
 
 
 def print_document(document: DocumentDetail, *, text: bool) -> None:

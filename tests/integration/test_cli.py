@@ -160,6 +160,7 @@ def test_documents_upload_list_show_delete(settings: Settings, tmp_path: Path) -
         assert citedqa("documents", "upload", str(report), "--url", url).returncode == 0
         narrow = citedqa("documents", "list", "--url", url, COLUMNS="80")
         assert long_id in narrow.stdout, narrow.stdout  # whole: `show` and `delete` take it
+        assert "chunks" in narrow.stdout and "outlet" in narrow.stdout, narrow.stdout
         gone = citedqa("documents", "delete", long_id, "--url", url)
         assert f"Deleted {long_id} (1 chunk)." in gone.stdout, gone.stdout
         shown = citedqa("documents", "show", "harbour", "--url", url)
