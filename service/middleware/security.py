@@ -8,6 +8,10 @@ the API, they hold no data, and Swagger UI needs the schema to offer its "Author
 
 Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>` and are compared in
 constant time. No key is ever logged or echoed: a rate limit bucket is keyed by a hash.
+
+With rate limits on, `/health` is limited too, per address, in a budget of its own (never
+spending a client's API budget) of at least `HEALTH_PER_MINUTE_FLOOR`: a probe a second from
+one address always passes, a flood from one address is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ PUBLIC_PATHS = frozenset(
 )
 DOCS_ASSETS = "/docs/static"  # Swagger UI's and ReDoc's files (service.api.apidocs)
 PUBLIC_PREFIXES = ("/static/", f"{DOCS_ASSETS}/")
+HEALTH = "/health"
+HEALTH_PER_MINUTE_FLOOR = 60
 WRITE_PREFIX = "/v1/documents"  # POST (upload) and DELETE here are writes
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOW = "send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
@@ -73,10 +79,10 @@ class Gate:
     def __init__(self, settings: Settings) -> None:
         self._user = settings.api_key.get_secret_value() if settings.api_key else None
         self._admin = settings.admin_api_key.get_secret_value() if settings.admin_api_key else None
-        self.limiter = (
-            RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_storage)
-            if settings.rate_limit_per_minute
-            else None
+        per_minute, storage = settings.rate_limit_per_minute, settings.rate_limit_storage
+        self.limiter = RateLimiter(per_minute, storage) if per_minute else None
+        self.probe_limiter = (
+            RateLimiter(max(per_minute, HEALTH_PER_MINUTE_FLOOR), storage) if per_minute else None
         )
 
     def role(self, key: str | None) -> Role:
@@ -105,6 +111,20 @@ class Gate:
         """0 when `client` may go ahead (its request is counted), else seconds to wait."""
         return await self.limiter.acquire(client) if self.limiter else 0.0
 
+    async def throttle_probe(self, scope: Scope) -> float:
+        """As `throttle`, for a `/health` call from this address (its own budget)."""
+        if self.probe_limiter is None:
+            return 0.0
+        return await self.probe_limiter.acquire("health:" + client_id(None, Role.NONE, scope))
+
+    def over_limit(self, wait: float, limiter: RateLimiter) -> tuple[CitedQAError, dict[str, str]]:
+        """The 429 for a client that must wait `wait` seconds, and its Retry-After header."""
+        seconds = retry_after(wait)
+        error = RateLimitedError(
+            f"over the limit of {limiter.per_minute} requests a minute; retry in {seconds} s"
+        )
+        return error, {"Retry-After": seconds}
+
 
 def client_id(key: str | None, role: Role, scope: Scope) -> str:
     """Rate limit identity: the key's fingerprint when valid, else the client's address."""
@@ -123,7 +143,7 @@ class Guard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or is_public(scope["path"]):
-            await self.app(scope, receive, send)
+            await self._public(scope, receive, send)
             return
         send = _nosniff(send)
         key = presented_key(Headers(scope=scope))
@@ -131,12 +151,9 @@ class Guard:
         headers: dict[str, str] = {}
         # Throttled first, so guessing keys spends the guesser's own (address) budget.
         wait = await self.gate.throttle(client_id(key, role, scope))
-        if wait:
-            headers["Retry-After"] = retry_after(wait)
-            limit = self.gate.limiter.per_minute if self.gate.limiter else 0
-            denied: CitedQAError | None = RateLimitedError(
-                f"over the limit of {limit} requests a minute; retry in {headers['Retry-After']} s"
-            )
+        denied: CitedQAError | None
+        if wait and self.gate.limiter is not None:
+            denied, headers = self.gate.over_limit(wait, self.gate.limiter)
         else:
             denied = self.gate.check(scope["method"], scope["path"], key, role)
         if denied is None:
@@ -147,6 +164,17 @@ class Guard:
                 'Bearer realm="citedqa"' if key is None else 'Bearer error="invalid_token"'
             )
         await problem_of(denied, headers)(scope, receive, send)
+
+    async def _public(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Open paths go ahead; only `/health` counts against its own per-address budget."""
+        probe = self.gate.probe_limiter
+        if scope["type"] == "http" and scope["path"] == HEALTH and probe is not None:
+            wait = await self.gate.throttle_probe(scope)
+            if wait:
+                error, over = self.gate.over_limit(wait, probe)
+                await problem_of(error, over)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _nosniff(send: Send) -> Send:
