@@ -70,7 +70,8 @@ def upload(
     as_json: AsJson = False,
     timeout: Timeout = 600.0,
 ) -> None:
-    """Ingest files (.txt, .md, .html, .htm, .pdf), all or none; searchable on return."""
+    """Ingest files of any supported type (text, Markdown, HTML, PDF, Office), all or none;
+    searchable on return."""
     with connect(url, api_key, timeout) as client:
         results = client.upload(paths)
     if as_json:
