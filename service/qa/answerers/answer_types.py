@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from citedqa.terms import key_terms
+from citedqa.terms import key_terms, stopwords
 from service.qa.answerers.language import Entity
 from service.qa.answerers.question_frame import QuestionFrame
 
@@ -152,6 +152,8 @@ def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
     piece = text[start:end]
     if _IN_NAME.search(text[max(0, start - 2) : start]) or text[end : end + 1].isalpha():
         return False
+    if _model_number(text, start):
+        return False
     if piece.lower() == "one" and text[end : end + 4].lower() == " of ":
         return False
     around = text[start : end + 24]
@@ -164,6 +166,21 @@ def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
     if frame.wh in _MEASURED:
         return bool(_MEASURE.match(around))
     return True
+
+
+_NAME_BEFORE = re.compile(r"\b([A-Z][\w-]*)\s+$")
+_OPENING = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
+
+
+def _model_number(text: str, start: int) -> bool:
+    """A number right after a capitalised word inside a sentence names a thing ("the
+    Superjet 100", "Resolution 2397"); a month before it makes a date, and a capitalised
+    word opening the sentence ("About 500 ...") is no name."""
+    found = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    if found is None or _OPENING.search(text, 0, found.start()):
+        return False
+    word = found.group(1)
+    return not re.fullmatch(_MONTH, word, re.IGNORECASE) and word.lower() not in stopwords()
 
 
 def _fits(entity: Entity, frame: QuestionFrame) -> bool:

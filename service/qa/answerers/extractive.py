@@ -241,6 +241,8 @@ def _holds_focus(
         1 if len(asked.required) >= 3 else 0
     ):  # a long question words one thing otherwise
         return False
+    if not all(holds(term, cand.terms) for term in asked.attribute):
+        return False  # "the [range] of the Su-57" is not answered by what else it has
     if not all(any(holds(t, scene) for t in person) for person in asked.persons if person):
         return False  # "Which factories did Moon tour?" is not answered about Kim
     if not all(holds(t, scene) for t in asked.names if any(ch.isdigit() for ch in t)):

@@ -18,7 +18,7 @@ without a time in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from citedqa.terms import key_terms, stem, stopwords
@@ -100,6 +100,9 @@ class QuestionFrame:
         frozenset()
     )  # "version 0.21", "Resolution 2397": exact, in the passage
     proper: frozenset[str] = frozenset()  # names that are nouns ("Windows"): in the passage
+    # The noun asked about ("the [population] of X", "which [engines]") when the answer must
+    # say it: the one required term a sentence may never leave out.
+    attribute: frozenset[str] = frozenset()
     terms: tuple[str, ...] = ()  # every key term of the question (stems), for coverage
     words: dict[str, str] = field(default_factory=dict)  # stem -> the question's word for it
 
@@ -112,6 +115,7 @@ def frame(parse: Parse) -> QuestionFrame:
     """Read the question's parse into a frame."""
     tokens = parse.tokens
     wh_index = next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+    tokens = _noun_after_wh(tokens, wh_index)
     wh = tokens[wh_index].text.lower() if wh_index >= 0 else ""
     following = tokens[wh_index + 1] if 0 <= wh_index < len(tokens) - 1 else None
     asked = _asked_noun(tokens, wh_index)
@@ -168,6 +172,8 @@ def frame(parse: Parse) -> QuestionFrame:
     stems = {i: [stem(p) for p in _parts(tokens[i])] for i in range(len(tokens))}
     stop = stopwords()  # a stop word is never a sentence's key term: never required either
     need = {s for i in required for s in stems[i] if s and s not in names and s not in stop}
+    head = asked or attribute
+    asked_about = {tokens.index(head)} & required if head is not None else set()
     return QuestionFrame(
         question=parse.text,
         kind=kind,
@@ -193,10 +199,23 @@ def frame(parse: Parse) -> QuestionFrame:
             if s and s not in stop
         ),
         persons=tuple(frozenset(key_terms(e.text)) for e in parse.entities if e.label == "PERSON"),
+        attribute=frozenset(s for i in asked_about for s in stems[i] if s in need),
         # Surface stems and the lemmas' ("wrote": "write"), as a sentence's terms have both.
         terms=tuple(dict.fromkeys([*key_terms(parse.text), *need])),
         words={s: tokens[i].lemma for i in required | content for s in stems[i] if s},
     )
+
+
+def _noun_after_wh(tokens: tuple[Token, ...], wh_index: int) -> tuple[Token, ...]:
+    """The small tagger reads a plural noun after "which" as a verb now and then ("Which
+    [engines] power ..."); the parse still makes that word the head of "which", so it is
+    read as the noun it is."""
+    if wh_index < 0 or tokens[wh_index].dep != "det":
+        return tokens
+    i = tokens[wh_index].head
+    if i <= wh_index or tokens[i].pos not in {"AUX", "VERB"}:
+        return tokens
+    return (*tokens[:i], replace(tokens[i], pos="NOUN", tag="NNS"), *tokens[i + 1 :])
 
 
 def _names(tokens: tuple[Token, ...]) -> frozenset[str]:
