@@ -176,6 +176,8 @@ def _model_number(text: str, start: int) -> bool:
     """A number right after a capitalised word inside a sentence names a thing ("the
     Superjet 100", "Resolution 2397"); a month before it makes a date, and a capitalised
     word opening the sentence ("About 500 ...") is no name."""
+    if not text[start : start + 1].isdigit():
+        return False  # "the Su-57 [fifth]-generation fighter": a rank, not a model number
     found = _NAME_BEFORE.search(text, max(0, start - 40), start)
     if found is None or _OPENING.search(text, 0, found.start()):
         return False
