@@ -75,6 +75,15 @@ _VAGUE_ADJECTIVES = {
     "specific", "particular", "exact", "total", "overall", "general", "key", "important",
     "real", "true", "whole", "full", "possible", "likely", "primary", "principal", "actual",
 }  # fmt: skip
+# Shell nouns (Schmid 2000): they stand for a content the sentence gives in its own words
+# ("the most common [reason]" is answered by "the most common problem is ..."), so they are
+# never the one term a sentence must hold.
+_SHELL_NOUNS = {
+    "reason", "cause", "problem", "issue", "purpose", "aim", "goal", "point", "result",
+    "effect", "outcome", "difference", "way", "method", "means", "idea", "thing", "matter",
+    "question", "answer", "situation", "case", "fact", "role", "step", "option", "advantage",
+    "benefit", "risk", "concern", "consequence", "solution", "approach",
+}  # fmt: skip
 # Nouns that point at the text rather than at the world ("what does the article say").
 _META_NOUNS = {
     "article", "document", "text", "report", "story", "author", "source", "passage", "thing",
@@ -173,7 +182,11 @@ def frame(parse: Parse) -> QuestionFrame:
     stop = stopwords()  # a stop word is never a sentence's key term: never required either
     need = {s for i in required for s in stems[i] if s and s not in names and s not in stop}
     head = asked or attribute
-    asked_about = {tokens.index(head)} & required if head is not None else set()
+    asked_about = (
+        {tokens.index(head)} & required
+        if head is not None and head.lemma not in _SHELL_NOUNS
+        else set()
+    )
     return QuestionFrame(
         question=parse.text,
         kind=kind,
