@@ -120,7 +120,10 @@ class ExtractiveAnswerer:
         claims: list[Claim] = []
         reasons: list[RefusalReason] = []
         for asked in parts:
-            found = self._answer(evidence, asked, self.max_claims if len(parts) == 1 else 1)
+            # A second sentence only when more than one thing is asked ("which exceptions"):
+            # otherwise it is the runner-up, which seldom says the fact again.
+            many = len(parts) == 1 and asked.plural
+            found = self._answer(evidence, asked, self.max_claims if many else 1)
             if isinstance(found, str):
                 reasons.append(found)
             else:
