@@ -79,6 +79,12 @@ def test_one_thing_asked_gets_one_claim(api: httpx.Client) -> None:
         ("Who met Putin?", "Kim Jong Un met Putin in Russia.", "Kim Jong Un"),
         ("Which edition of the forum did he address?", "He addressed the 11th forum.", "11th"),
         ("How long did the trip take?", "The trip took almost two days by train.", "two days"),
+        # A byline in capitals, which the small tagger does not read as a name.
+        (
+            "Who took the photo of Putin greeting Kim?",
+            "President Vladimir Putin greets Kim Jong-un. Photo: EFE/ MIKHAIL METZEL",
+            "MIKHAIL METZEL",
+        ),
     ],
 )
 def test_answer_spans_find_an_answer_of_the_asked_kind(
@@ -167,3 +173,15 @@ def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) ->
     rows = evidence_sentences(Evidence("q", np.zeros(384, dtype=np.float32), [chunk]))
     second = next(r for r in rows if r[3].startswith("It"))
     assert holds("factori", second[4]) and holds("repair", second[4])
+
+
+def test_a_table_row_takes_its_header_and_the_paragraph_before() -> None:
+    from service.qa.answerers.extractive import holds, sentence_terms, table_context
+
+    text = (
+        "Intro.\n\nThe numeric values of logging levels are in this table.\n\n"
+        "| Level | Numeric value |\n|---|---|\n| `ERROR` | 40 |\n| `INFO` | 20 |\n"
+    )
+    context = sentence_terms(table_context(text, text.index("| `INFO`")))
+    assert all(holds(t, context) for t in ("level", "log", "numer", "valu"))
+    assert table_context("Plain text, no table.", 5).strip() == ""

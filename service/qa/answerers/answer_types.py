@@ -76,7 +76,10 @@ _REASON = re.compile(
     re.IGNORECASE,
 )
 _CLASS_WORD = re.compile(r"[\w’'-]+")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
+# Two to four capitalised words, or words in capitals ("Photo: EFE/ MIKHAIL METZEL").
+_CAPITALISED = re.compile(
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b|\b[A-Z]{2,}(?:[ -][A-Z]{2,}){1,3}\b"
+)
 _ORDINAL = re.compile(
     r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
     r"tenth|eleventh|twelfth|twentieth|thirtieth|hundredth|last)\b",

@@ -350,8 +350,27 @@ def evidence_sentences(
                 text
             ):  # "It also serves as ...": what "it" is, the last sentence says
                 terms |= sentence_terms(before)
+            if text.lstrip().startswith("|"):  # a table row means what its header says
+                terms |= sentence_terms(table_context(chunk.text, start - chunk.start))
             out.append((chunk, start, end, text, terms, vector))
     return out
+
+
+_LEAD_CHARS = 400
+
+
+def table_context(text: str, offset: int) -> str:
+    """The header row of the table holding the row at `offset`, and the paragraph that
+    leads into the table ("The numeric values of logging levels are given in the following
+    table."): "| `ERROR` | 40 |" answers "What is the numeric value of the ERROR level?"
+    only with them. Only what the chunk holds of the table is read."""
+    lines = text[:offset].split("\n")
+    i = len(lines) - 1
+    while i > 0 and lines[i - 1].lstrip().startswith("|"):
+        i -= 1
+    header = lines[i] if i < len(lines) - 1 else ""
+    lead = next((line for line in reversed(lines[:i]) if line.strip()), "")
+    return f"{header}\n{lead[:_LEAD_CHARS]}"
 
 
 _ANAPHOR = re.compile(r"^\W*(?:it|he|she|they|this|these|its|his|her|their)\b", re.IGNORECASE)
