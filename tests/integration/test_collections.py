@@ -1,0 +1,174 @@
+"""Many collections in one service: isolation, per-collection counts, create and delete
+while other collections answer, and the CLI and ingest job per collection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from citedqa.settings import Settings
+from eval.inprocess import serve_app
+from ingest.__main__ import main as ingest_main
+from service.app import create_app
+from tests.helpers import make_settings
+
+HARBOUR = "Harbour news\n\nThe harbour of Alba opened in 1999 after a long delay.\n"
+MINE = "Mine news\n\nThe Brava copper mine closed in 2004 when the ore ran out.\n"
+BRIDGE = (
+    "Bridge history\n\nThe Corvo bridge was designed by the engineer Ana Lima. "
+    "It was finished in 1987 and spans the river Tua.\n"
+)
+ALPHA, BETA = "alpha", "beta"
+
+
+def upload(api: httpx.Client, collection: str, name: str, text: str) -> None:
+    files = [("files", (name, text.encode(), "text/plain"))]
+    got = api.post(f"/v1/collections/{collection}/documents", files=files)
+    assert got.status_code == 201, got.text
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> Iterator[httpx.Client]:
+    """A service whose collections alpha and beta both hold a doc_id `report` (different
+    texts); beta alone holds `bridge`."""
+    settings = make_settings(tmp_path / "data")
+    with serve_app(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as api:
+        for name in (ALPHA, BETA):
+            assert api.post("/v1/collections", json={"name": name}).status_code == 201
+        upload(api, ALPHA, "report.txt", HARBOUR)
+        upload(api, BETA, "report.txt", MINE)
+        upload(api, BETA, "bridge.txt", BRIDGE)
+        yield api
+
+
+def ask(api: httpx.Client, collection: str, question: str) -> dict[str, object]:
+    got = api.post(f"/v1/collections/{collection}/query", json={"question": question})
+    assert got.status_code == 200, got.text
+    return got.json()  # type: ignore[no-any-return]
+
+
+def test_an_answer_never_cites_retrieves_or_counts_another_collection(
+    two: httpx.Client,
+) -> None:
+    api = two
+    listed = {c["name"]: c for c in api.get("/v1/collections").json()["collections"]}
+    assert (listed[ALPHA]["documents"], listed[BETA]["documents"]) == (1, 2)
+    assert listed["citedqa"]["documents"] == 0  # the default collection, untouched
+    assert listed[ALPHA]["chunks"] >= 1 and listed[ALPHA]["embedder"]
+    docs = api.get(f"/v1/collections/{ALPHA}/documents").json()["documents"]
+    assert [d["doc_id"] for d in docs] == ["report"]
+    assert api.get("/v1/documents").json()["documents"] == []
+    # The same doc_id, two texts: each collection serves its own.
+    assert "1999" in api.get(f"/v1/collections/{ALPHA}/documents/report").json()["text"]
+    assert "2004" in api.get(f"/v1/collections/{BETA}/documents/report").json()["text"]
+    assert api.get(f"/v1/collections/{ALPHA}/documents/bridge").status_code == 404
+
+    # Evidence only in beta: alpha refuses, retrieves nothing of beta.
+    question = "When was the Corvo bridge finished?"
+    assert "1987" in str(ask(api, BETA, question)["answer"])
+    refused = ask(api, ALPHA, question)
+    assert refused["refused"] and refused["citations"] == []
+    for mode in ("hybrid", "vector", "bm25"):
+        body = {"question": question, "retrieval": mode, "top_k": 10}
+        chunks = api.post(f"/v1/collections/{ALPHA}/retrieve", json=body).json()["chunks"]
+        assert {c["doc_id"] for c in chunks} <= {"report"}
+        assert all("Brava" not in c["text"] and "Corvo" not in c["text"] for c in chunks)
+    # A filter on a doc_id that only the other collection has matches nothing here.
+    body = {"question": question, "doc_ids": ["bridge"]}
+    assert api.post(f"/v1/collections/{ALPHA}/retrieve", json=body).json()["chunks"] == []
+    assert ask(api, "citedqa", question)["refused"]  # nor does the default collection
+
+    # The same doc_id: each answer quotes its own collection's text.
+    alba = ask(api, ALPHA, "When did the harbour of Alba open?")
+    assert not alba["refused"]
+    assert all("Brava" not in c["quote"] for c in alba["citations"])  # type: ignore[attr-defined]
+    brava = ask(api, BETA, "When did the harbour of Alba open?")
+    assert all("Alba" not in c["quote"] for c in brava["citations"])  # type: ignore[attr-defined]
+
+    # model names the collection in the OpenAI-compatible route.
+    chat = {"model": BETA, "messages": [{"role": "user", "content": question}]}
+    reply = api.post("/v1/chat/completions", json=chat).json()
+    assert "1987" in reply["choices"][0]["message"]["content"]
+    chat["model"] = ALPHA
+    assert api.post("/v1/chat/completions", json=chat).json()["refused"]
+    chat["model"] = "no-such"
+    assert api.post("/v1/chat/completions", json=chat).status_code == 404
+    models = [m["id"] for m in api.get("/v1/models").json()["data"]]
+    assert models == [ALPHA, BETA, "citedqa"]
+
+
+def test_deleting_a_collection_removes_it_and_only_it(two: httpx.Client) -> None:
+    api = two
+    gone = api.delete(f"/v1/collections/{BETA}")
+    assert gone.status_code == 200 and gone.json()["documents_removed"] == 2
+    assert [c["name"] for c in api.get("/v1/collections").json()["collections"]] == [
+        ALPHA,
+        "citedqa",
+    ]
+    assert api.post(f"/v1/collections/{BETA}/query", json={"question": "x?"}).status_code == 404
+    assert api.delete(f"/v1/collections/{BETA}").status_code == 404
+    assert api.delete("/v1/collections/citedqa").status_code == 409  # the default stays
+    assert api.post("/v1/collections", json={"name": ALPHA}).status_code == 409
+    assert api.post("/v1/collections", json={"name": "x-docs"}).status_code == 422
+    # Made again under the same name: empty, nothing of the old one answers.
+    assert api.post("/v1/collections", json={"name": BETA}).status_code == 201
+    assert api.get(f"/v1/collections/{BETA}/documents").json()["documents"] == []
+    assert ask(api, BETA, "When was the Corvo bridge finished?")["refused"]
+    assert not ask(api, ALPHA, "When did the harbour of Alba open?")["refused"]
+
+
+def test_creating_and_deleting_collections_fails_no_query_of_another(two: httpx.Client) -> None:
+    api = two
+    expected = ask(api, BETA, "When was the Corvo bridge finished?")
+    stop = threading.Event()
+    failures: list[str] = []
+    answers: list[dict[str, object]] = []
+
+    def asking() -> None:
+        while not stop.is_set():
+            try:
+                answers.append(ask(api, BETA, "When was the Corvo bridge finished?"))
+            except AssertionError as exc:  # a non-200
+                failures.append(str(exc))
+
+    threads = [threading.Thread(target=asking) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for round_ in range(6):
+            name = f"churn-{round_}"
+            assert api.post("/v1/collections", json={"name": name}).status_code == 201
+            upload(api, name, "bridge.txt", BRIDGE)  # the same doc_id as beta's
+            assert not ask(api, name, "When was the Corvo bridge finished?")["refused"]
+            assert api.delete(f"/v1/collections/{name}").status_code == 200
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert len(answers) >= 3
+    assert all(a["answer"] == expected["answer"] for a in answers)
+    assert all(a["citations"] == expected["citations"] for a in answers)
+
+
+def test_ingest_job_writes_the_named_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(BRIDGE)
+    monkeypatch.setenv("CITEDQA_DATA_DIR", str(tmp_path / "data"))
+    assert ingest_main([str(folder), "--collection", "team-a", "--quiet"]) == 0
+    assert ingest_main([str(folder), "--collection", "bad/name", "--quiet"]) != 0
+    settings: Settings = make_settings(tmp_path / "data")
+    with serve_app(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as api:
+        names = {
+            c["name"]: c["documents"] for c in api.get("/v1/collections").json()["collections"]
+        }
+        assert names == {"citedqa": 0, "team-a": 1}
+        assert not ask(api, "team-a", "When was the Corvo bridge finished?")["refused"]
+        assert api.get("/v1/documents").json()["documents"] == []
