@@ -3,6 +3,9 @@ while other collections answer, and the CLI and ingest job per collection."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +14,7 @@ import httpx
 import pytest
 
 from citedqa.settings import Settings
+from eval.cli import main as eval_main
 from eval.inprocess import serve_app
 from ingest.__main__ import main as ingest_main
 from service.app import create_app
@@ -172,3 +176,26 @@ def test_ingest_job_writes_the_named_collection(
         assert names == {"citedqa": 0, "team-a": 1}
         assert not ask(api, "team-a", "When was the Corvo bridge finished?")["refused"]
         assert api.get("/v1/documents").json()["documents"] == []
+
+
+def test_the_command_line_asks_and_lists_the_named_collection(two: httpx.Client) -> None:
+    citedqa = str(Path(sys.executable).parent / "citedqa")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "200", "NO_COLOR": "1"}
+    url = str(two.base_url)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [citedqa, *args, "--url", url], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    answered = run("ask", "When was the Corvo bridge finished?", "--json", "--collection", BETA)
+    assert answered.returncode == 0, answered.stderr
+    assert "1987" in json.loads(answered.stdout)["answer"]
+    refused = run("ask", "When was the Corvo bridge finished?", "--json", "--collection", ALPHA)
+    assert json.loads(refused.stdout)["refused"] is True
+    listed = run("documents", "list", "--json", "--collection", BETA)
+    assert sorted(d["doc_id"] for d in json.loads(listed.stdout)["documents"]) == [
+        "bridge",
+        "report",
+    ]
+    assert eval_main(["--collection", BETA]) == 2  # names a collection of a --url service
