@@ -42,7 +42,12 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for scoped in (query.router, documents.router):
         app.include_router(scoped, prefix="/v1")  # the default collection
-        app.include_router(scoped, prefix=collections.PREFIX, dependencies=collections.NAMED)
+        app.include_router(
+            scoped,
+            prefix=collections.PREFIX,
+            dependencies=collections.NAMED,
+            responses=collections.NAMED_RESPONSES,
+        )
     for module in (collections, openai_compat, health, page):
         app.include_router(module.router)
     # Middleware, innermost first: body cap, keys and rate limits (CORS outside them),

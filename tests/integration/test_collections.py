@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from eval.cli import main as eval_main
 from eval.inprocess import serve_app
 from ingest.__main__ import main as ingest_main
 from service.app import create_app
-from tests.helpers import make_settings
+from tests.helpers import client_for, make_settings, wait_until
 
 HARBOUR = "Harbour news\n\nThe harbour of Alba opened in 1999 after a long delay.\n"
 MINE = "Mine news\n\nThe Brava copper mine closed in 2004 when the ore ran out.\n"
@@ -199,3 +200,32 @@ def test_the_command_line_asks_and_lists_the_named_collection(two: httpx.Client)
         "report",
     ]
     assert eval_main(["--collection", BETA]) == 2  # names a collection of a --url service
+
+
+def test_two_workers_on_one_chroma_server_agree_on_collections(
+    chroma_server: tuple[str, int], tmp_path: Path
+) -> None:
+    """Worker B holds a collection's state; worker A drops it and makes it again with other
+    documents: B follows the collection's generation token (its Chroma id too) and answers
+    from the new one, never from what it had loaded."""
+    host, port = chroma_server
+    name = f"w-{uuid.uuid4().hex[:8]}"
+    settings = make_settings(
+        tmp_path / "unused", chroma_host=host, chroma_port=port, collection=f"d-{name}"
+    )
+    question = "When was the Corvo bridge finished?"
+    with client_for(settings) as a, client_for(settings) as b:
+        assert a.post("/v1/collections", json={"name": name}).status_code == 201
+        upload(a, name, "bridge.txt", BRIDGE)  # type: ignore[arg-type]
+        assert "1987" in str(ask(b, name, question)["answer"])  # type: ignore[arg-type]
+        assert a.delete(f"/v1/collections/{name}").status_code == 200
+        assert a.post("/v1/collections", json={"name": name}).status_code == 201
+        upload(a, name, "report.txt", HARBOUR)  # type: ignore[arg-type]
+
+        def listed() -> list[str]:
+            got = b.get(f"/v1/collections/{name}/documents")
+            return [d["doc_id"] for d in got.json()["documents"]] if got.is_success else []
+
+        wait_until(lambda: listed() == ["report"])  # within the token's second
+        assert ask(b, name, question)["refused"]  # type: ignore[arg-type]
+        assert not ask(b, name, "When did the harbour of Alba open?")["refused"]  # type: ignore[arg-type]

@@ -35,6 +35,9 @@ def _named(
 
 
 NAMED = [Depends(_named)]
+# What every route under PREFIX may answer besides its own: no such collection (or out of
+# the key's scope), or one built by another embedder.
+NAMED_RESPONSES = responses(404, 409)
 
 
 @router.post("", response_model=CollectionOut, status_code=201, responses=responses(409, 422))
