@@ -183,6 +183,10 @@ def test_lists_show_only_the_scope_and_chat_models_are_scoped(embedded: Service)
     assert svc.client.post("/v1/chat/completions", json=chat, headers=reader).status_code == 200
     chat["model"] = "citedqa"  # the default collection, out of this key's scope
     assert svc.client.post("/v1/chat/completions", json=chat, headers=reader).status_code == 404
+    # /health's counts are the default collection's: not for a key out of its scope.
+    assert svc.client.get("/health", headers=reader).json()["documents"] is None
+    everywhere = {"Authorization": f"Bearer {svc.keys[('read', 'all')]}"}
+    assert svc.client.get("/health", headers=everywhere).json()["documents"] == 0
     admin_own = {"Authorization": f"Bearer {svc.keys[('admin', 'own')]}"}
     made = svc.client.post("/v1/collections", json={"name": "elsewhere"}, headers=admin_own)
     assert made.status_code == 403  # an admin of one collection makes no other

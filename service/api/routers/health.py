@@ -1,8 +1,8 @@
 """`GET /health`: 200 when the store and embedder work, 503 otherwise.
 
 Public and cheap: the state comes from `HealthCheck` (measured at most every few seconds),
-and the document and chunk counts are shown only to a caller whose key the service
-accepts when it requires one.
+and the document and chunk counts (of the default collection) are shown only to a caller
+whose key may read that collection when the service requires keys.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ def health(components: ComponentsDep, request: Request) -> HealthResponse | JSON
     """Checks the store answers and the embedder embeds."""
     ready = components.health.readiness()
     keyring = components.gate.keyring
-    shown = not keyring.keyed or keyring.identify(presented_key(request.headers)) is not None
+    grant = keyring.identify(presented_key(request.headers))
+    # The counts are the default collection's: shown to a key that may read it.
+    reads = grant is not None and grant.may_see(components.settings.collection)
+    shown = not keyring.keyed or reads
     body = HealthResponse(
         status="ok" if ready.ok else "unavailable",
         store=ready.store,
