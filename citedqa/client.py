@@ -70,8 +70,11 @@ class Client:
         *,
         timeout: float = DEFAULT_TIMEOUT_S,
         max_connections: int = 8,
+        collection: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        # The question and document routes of `collection` (None: the service's default).
+        self._base = f"/v1/collections/{quote(collection, safe='')}" if collection else "/v1"
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.Client(
             base_url=self.url,
@@ -100,7 +103,7 @@ class Client:
         `debug=True` adds the stage `timings`.
         """
         body = _question(question, search) | ({"debug": True} if debug else {})
-        return self._call("POST", "/v1/query", QueryResponse, json=body)
+        return self._call("POST", f"{self._base}/query", QueryResponse, json=body)
 
     def stream(self, question: str, **search: Unpack[Search]) -> Iterator[StreamEvent]:
         """`POST /v1/query` with `stream: true`: `Delta`s as they come, then one `Final`.
@@ -109,7 +112,7 @@ class Client:
         closing the iterator early ends the request, which stops the service's generation.
         """
         body = _question(question, search) | {"stream": True}
-        path = "/v1/query"
+        path = f"{self._base}/query"
         try:
             with connect_sse(self._http, "POST", path, json=body) as events:
                 if events.response.is_error:
@@ -134,7 +137,7 @@ class Client:
     def retrieve(self, question: str, **search: Unpack[Search]) -> list[ChunkOut]:
         """`POST /v1/retrieve`: the ranked chunks the answerer would see, best first."""
         body = _question(question, search)
-        return self._call("POST", "/v1/retrieve", RetrieveResponse, json=body).chunks
+        return self._call("POST", f"{self._base}/retrieve", RetrieveResponse, json=body).chunks
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -157,7 +160,7 @@ class Client:
         cursor: str | None = None
         while True:
             params = {"limit": page_size, **filters} | ({"cursor": cursor} if cursor else {})
-            page = self._call("GET", "/v1/documents", DocumentList, params=params)
+            page = self._call("GET", f"{self._base}/documents", DocumentList, params=params)
             yield from page.documents
             if not page.next_cursor:
                 return
@@ -165,16 +168,19 @@ class Client:
 
     def document(self, doc_id: str) -> DocumentDetail:
         """`GET /v1/documents/{doc_id}`: one document with its canonical text."""
-        return self._call("GET", _document_path(doc_id), DocumentDetail)
+        return self._call("GET", self._document_path(doc_id), DocumentDetail)
 
     def upload(self, paths: Iterable[str | Path]) -> list[UploadResult]:
         """`POST /v1/documents`: ingest these files (all or none); searchable on return."""
         files = [("files", (Path(p).name, Path(p).read_bytes())) for p in paths]
-        return self._call("POST", "/v1/documents", UploadResponse, files=files).documents
+        return self._call("POST", f"{self._base}/documents", UploadResponse, files=files).documents
 
     def delete(self, doc_id: str) -> DeleteResponse:
         """`DELETE /v1/documents/{doc_id}`: the document and its chunks are gone."""
-        return self._call("DELETE", _document_path(doc_id), DeleteResponse)
+        return self._call("DELETE", self._document_path(doc_id), DeleteResponse)
+
+    def _document_path(self, doc_id: str) -> str:
+        return f"{self._base}/documents/{quote(doc_id, safe='')}"
 
     def health(self) -> HealthResponse:
         """`GET /health`: the report, also when it says unavailable (503)."""
@@ -216,10 +222,6 @@ def _question(question: str, search: Search) -> dict[str, Any]:
         "filters": None if filters is None else dict(filters),
     }
     return {name: value for name, value in body.items() if value is not None}
-
-
-def _document_path(doc_id: str) -> str:
-    return f"/v1/documents/{quote(doc_id, safe='')}"
 
 
 def _json(response: httpx.Response, method: str, path: str) -> Any:

@@ -58,6 +58,13 @@ class NotFoundError(CitedQAError):
     title = "Not found"
 
 
+class ConflictError(CitedQAError):
+    """The request clashes with what exists (a collection of that name already does)."""
+
+    status_code = 409
+    title = "Conflict"
+
+
 class StoreUnavailableError(CitedQAError):
     """The vector store cannot be reached or used."""
 

@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = Field(
         None, description="When set, only this key may upload or delete documents."
     )
+    keys_file: Path | None = Field(
+        None, description="TOML file of API keys, each with a role and its collections."
+    )
+    max_loaded_collections: int = Field(
+        8, ge=1, le=10_000, description="Collections besides the default held in memory at once."
+    )
     rate_limit_per_minute: int = Field(
         0, ge=0, le=1_000_000, description="Requests a minute per key (or client IP); 0 = off."
     )

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from chromadb import errors as chromadb_errors
 
 from citedqa.chroma_client import new_client
+from citedqa.collections import collection_names
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
 from citedqa.settings import EMBEDDER_IDS, Settings
@@ -81,11 +83,14 @@ def make_client(settings: Settings) -> Any:
 class Store:
     """Chunk vectors and the document manifest in one Chroma database."""
 
-    def __init__(self, client: Any, name: str, embedder_id: str) -> None:
+    def __init__(self, client: Any, name: str, embedder_id: str, create: bool = True) -> None:
+        """Open collection `name` (made when missing if `create`, else NotFoundError)."""
         self.name = name
         self.embedder_id = embedder_id
-        self._client = client
+        self.client = client  # the Chroma client (citedqa.collections lists and drops with it)
         with _store_errors("open the collection"):
+            if not create and name not in collection_names(client):
+                raise NotFoundError(f"no collection named {name!r}")
             self._chunks = client.get_or_create_collection(
                 name,
                 metadata={"embedder": embedder_id},
@@ -114,10 +119,20 @@ class Store:
     # --- generation -----------------------------------------------------------------------
 
     def generation(self) -> str:
-        """A token that changes whenever any process changes the collection."""
+        """A token that changes whenever any process changes the collection: its Chroma id
+        (a collection dropped and made again is another one), then the last write's mark.
+        NotFoundError once the collection is dropped (by any process)."""
         with _store_errors("read the generation"):
-            meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
-        return str(meta.get("generation", ""))
+            try:
+                got = self.client.get_collection(self.name, embedding_function=None)
+            except chromadb_errors.NotFoundError:
+                raise NotFoundError(f"no collection named {self.name!r}") from None
+        return f"{got.id}/{(got.metadata or {}).get('generation', '')}"
+
+    def is_replaced(self, generation: str) -> bool:
+        """Whether `generation` (of `generation()`) is of another collection of this name
+        than the one this Store opened: it was dropped and made again meanwhile."""
+        return not generation.startswith(f"{self._chunks.id}/")
 
     def _bump(self) -> None:
         with _store_errors("bump the generation"):

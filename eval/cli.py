@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--url", help="evaluate a running service instead of an in-process one")
     p.add_argument(
+        "--collection",
+        help="with --url: ask this collection of the service (default: its default collection)",
+    )
+    p.add_argument(
         "--out",
         type=Path,
         default=EVAL_DIR / "out",
@@ -162,6 +166,8 @@ class Planned:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the suites, evaluate each, print a verdict line per suite; 1 if any failed."""
+    if args.collection and not args.url:
+        raise UsageError("--collection names a collection of the --url service; give --url")
     suites = plan(args)
     every = _all_suites(args)
     if args.write_baseline:
@@ -242,6 +248,7 @@ def run_suite(
             timeout=args.timeout,
             health_timeout=URL_HEALTH_TIMEOUT_S if args.url else INPROCESS_HEALTH_TIMEOUT_S,
             formats=corpus_formats(suite.corpus) if suite.corpus is not None else None,
+            collection=args.collection,
         )
     summary = evaluation.summary
     config = {

@@ -41,15 +41,19 @@ def evaluate(
     health_timeout: float = HEALTH_TIMEOUT_S,
     modes: Sequence[str] = MODES,
     formats: Mapping[str, str] | None = None,
+    collection: str | None = None,
 ) -> Evaluation:
     """Ask ``questions`` of the service at ``base_url`` and score the answers.
 
     Raises ServiceUnavailable when /health does not answer 200 within ``health_timeout``.
     Failures of individual requests are recorded on the question, not raised. ``formats``
-    (doc_id → file format) adds a per-format line when the corpus mixes formats.
+    (doc_id → file format) adds a per-format line when the corpus mixes formats; questions
+    go to ``collection`` (None: the service's default).
     """
     with (
-        Client(base_url, timeout=timeout, max_connections=concurrency) as client,
+        Client(
+            base_url, timeout=timeout, max_connections=concurrency, collection=collection
+        ) as client,
         ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool,
     ):
         wait_until_healthy(client, health_timeout)

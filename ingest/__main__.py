@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from citedqa.collections import check_name
 from citedqa.errors import CitedQAError
 from citedqa.settings import load_settings
 from ingest.job import ingest_path
@@ -18,9 +19,15 @@ def main(argv: list[str] | None = None) -> int:
         "--sync", action="store_true", help="also remove documents no longer under PATH"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--collection", help="collection to write, made if missing (default: CITEDQA_COLLECTION)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        if args.collection:
+            update = {"collection": check_name(args.collection)}
+            settings = settings.model_copy(update=update)
         summary = ingest_path(settings, args.path, show_progress=not args.quiet, sync=args.sync)
     except CitedQAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

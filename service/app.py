@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from citedqa.settings import Settings
 from service.api import problems
 from service.api.apidocs import docs_app, document_deployment
-from service.api.routers import documents, health, openai_compat, query
+from service.api.routers import collections, documents, health, openai_compat, query
 from service.components import Components
 from service.middleware.limits import BodyLimit
 from service.middleware.security import install_security
@@ -40,7 +40,15 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (query, documents, openai_compat, health, page):
+    for scoped in (query.router, documents.router):
+        app.include_router(scoped, prefix="/v1")  # the default collection
+        app.include_router(
+            scoped,
+            prefix=collections.PREFIX,
+            dependencies=collections.NAMED,
+            responses=collections.NAMED_RESPONSES,
+        )
+    for module in (collections, openai_compat, health, page):
         app.include_router(module.router)
     # Middleware, innermost first: body cap, keys and rate limits (CORS outside them),
     # HTTP metrics, then the request id and access log around everything.

@@ -11,14 +11,18 @@ from fastapi import Depends, Request
 from citedqa import languages
 from citedqa.components import make_embedder, make_indexer, open_store, shared_store
 from citedqa.embedder import Embedder
+from citedqa.errors import UnauthorizedError
 from citedqa.isolation import ParserPool
 from citedqa.ocr import ocr_options
 from citedqa.orphans import sweep_orphans
 from citedqa.settings import Settings
 from citedqa.store import Store
+from service.collections import Collection, Collections
 from service.library import DocumentLibrary
+from service.middleware.keys import Grant
 from service.middleware.security import Gate
 from service.qa.answerers import make_answerer, make_backend
+from service.qa.answerers.base import Answerer
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.synonyms import WordMatcher
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
@@ -53,16 +57,60 @@ def plan_threads(settings: Settings) -> Settings:
 
 
 @dataclass
+class Shared:
+    """What every collection's read and write side is built over (one of each)."""
+
+    settings: Settings
+    embedder: Embedder
+    encoder: QueryEncoder
+    search: NearestSearch
+    reader: ChunkReader
+    texts: DocumentTexts  # one cache of document texts for all collections
+    answerer: Answerer
+    judge: SupportJudge
+    parser: ParserPool
+
+    def load(self, store: Store) -> Collection:
+        """One collection's state over its store: the BM25 index and the catalog are
+        loaded in the background, the indexer on the first write."""
+        settings, embedder = self.settings, self.embedder
+        texts = self.texts.for_store(store)
+        clock = GenerationClock(store)
+        catalog = Catalog(store, clock)
+        catalog.warm()
+        lexical = LexicalIndex(store, clock)
+        if settings.retrieval != "vector":
+            lexical.warm()
+        retriever = Retriever(
+            self.encoder,
+            self.search.on(store),
+            self.reader.on(store),
+            catalog,
+            lexical,
+            settings.rrf_k,
+            settings.bm25_weight,
+        )
+        qa = QAService(retriever, self.answerer, Citer(texts, self.judge))
+
+        def changed(doc_ids: list[str]) -> None:
+            collection.changed(doc_ids)
+
+        # The indexer loads every document's near-duplicate fingerprint: only for writers.
+        library = DocumentLibrary(
+            store, lambda: make_indexer(settings, embedder, store), settings, changed, self.parser
+        )
+        collection = Collection(store, clock, texts, catalog, lexical, qa, library)
+        return collection
+
+
+@dataclass
 class Components:
     """One of each outside system, and the services built over them."""
 
     settings: Settings
     embedder: Embedder
-    store: Store
-    texts: DocumentTexts
-    qa: QAService
+    collections: Collections  # the default one (CITEDQA_COLLECTION) and any others
     condenser: Condenser
-    library: DocumentLibrary
     encoder: QueryEncoder
     search: NearestSearch
     reader: ChunkReader
@@ -70,24 +118,29 @@ class Components:
     gate: Gate  # the access rules, for routes that show more to a caller with a key
     parser: ParserPool  # uploads are parsed in its worker processes, with a time limit
 
+    @property
+    def store(self) -> Store:
+        """The default collection's store."""
+        return self.collections.default.store
+
+    @property
+    def qa(self) -> QAService:
+        """The default collection's read path."""
+        return self.collections.default.qa
+
+    @property
+    def library(self) -> DocumentLibrary:
+        """The default collection's documents."""
+        return self.collections.default.library
+
     @classmethod
     def build(cls, settings: Settings) -> Components:
         settings = plan_threads(settings)
         embedder = make_embedder(settings)
         store = open_store(settings, embedder)
         sweep_orphans(store, shared_store(settings))  # what a write that died left behind
-        texts = DocumentTexts(store)
-        clock = GenerationClock(store)
-        catalog = Catalog(store, clock)
-        catalog.warm()
-        lexical = LexicalIndex(store, clock)
-        if settings.retrieval != "vector":
-            lexical.warm()
         encoder = QueryEncoder(embedder)
-        search, reader = NearestSearch(store), ChunkReader(store)
-        retriever = Retriever(
-            encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
-        )
+        search, reader = NearestSearch(), ChunkReader()
         judge = SupportJudge(embedder, settings.min_support_score)
         backend = make_backend(settings)
         linguist = Linguist()
@@ -101,29 +154,25 @@ class Components:
             WordMatcher(embedder),
             multilingual=embedder.multilingual,
         )
-        qa = QAService(retriever, answerer, Citer(texts, judge))
         condenser = Condenser(backend, settings.llm_fallback_extractive)
-
-        def changed(doc_ids: list[str]) -> None:
-            """After this process's own writes: every read-side cache catches up at once."""
-            clock.expire()
-            texts.forget(doc_ids)
-            catalog.forget(doc_ids)
-            lexical.refresh()
-
-        # The indexer loads every document's near-duplicate fingerprint: only for writers.
         parser = ParserPool(PARSE_WORKERS, settings.parse_timeout, ocr_options(settings))
-        library = DocumentLibrary(
-            store, lambda: make_indexer(settings, embedder, store), settings, changed, parser
+        shared = Shared(
+            settings,
+            embedder,
+            encoder,
+            search,
+            reader,
+            DocumentTexts(store),
+            answerer,
+            judge,
+            parser,
         )
+        collections = Collections(shared.load(store), shared.load, settings.max_loaded_collections)
         return cls(
             settings,
             embedder,
-            store,
-            texts,
-            qa,
+            collections,
             condenser,
-            library,
             encoder,
             search,
             reader,
@@ -144,8 +193,26 @@ def _components(request: Request) -> Components:
     return request.app.state.components  # type: ignore[no-any-return]
 
 
+def _collection(request: Request) -> Collection:
+    """The collection a route's path names (`/v1/collections/{collection}/...`), else the
+    default one (the routes without a collection in their path)."""
+    return _components(request).collections.get(request.path_params.get("collection"))
+
+
+def _collections(request: Request) -> Collections:
+    return _components(request).collections
+
+
+def _grant(request: Request) -> Grant:
+    """The caller's key's grant, as the middleware (service.middleware.security) found it."""
+    grant = request.scope.get("state", {}).get("grant")
+    if not isinstance(grant, Grant):  # a route the middleware did not guard: no rights
+        raise UnauthorizedError("no API key was checked for this route")
+    return grant
+
+
 def _qa(request: Request) -> QAService:
-    return _components(request).qa
+    return _collection(request).qa
 
 
 def _condenser(request: Request) -> Condenser:
@@ -153,11 +220,11 @@ def _condenser(request: Request) -> Condenser:
 
 
 def _store(request: Request) -> Store:
-    return _components(request).store
+    return _collection(request).store
 
 
 def _library(request: Request) -> DocumentLibrary:
-    return _components(request).library
+    return _collection(request).library
 
 
 def _settings(request: Request) -> Settings:
@@ -165,6 +232,9 @@ def _settings(request: Request) -> Settings:
 
 
 ComponentsDep = Annotated[Components, Depends(_components)]
+CollectionsDep = Annotated[Collections, Depends(_collections)]
+CollectionDep = Annotated[Collection, Depends(_collection)]
+GrantDep = Annotated[Grant, Depends(_grant)]
 QADep = Annotated[QAService, Depends(_qa)]
 CondenserDep = Annotated[Condenser, Depends(_condenser)]
 StoreDep = Annotated[Store, Depends(_store)]

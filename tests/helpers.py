@@ -32,14 +32,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
-def all_routes(routes: list[BaseRoute]) -> list[Route]:
-    """Every endpoint, including those of included routers (FastAPI keeps them nested)."""
-    out: list[Route] = []
+@dataclass(frozen=True)
+class Endpoint:
+    """One route as the app serves it: its full path (with the include prefixes)."""
+
+    path: str
+    methods: set[str]
+
+
+def all_routes(routes: list[BaseRoute] | list[Any]) -> list[Endpoint]:
+    """Every endpoint, including those of included routers (FastAPI keeps them nested, and
+    includes some routers twice under different prefixes)."""
+    out: list[Endpoint] = []
     for route in routes:
         if isinstance(route, Route):
-            out.append(route)
-        elif (nested := getattr(route, "original_router", None)) is not None:
-            out += all_routes(nested.routes)
+            out.append(Endpoint(route.path, set(route.methods or ())))
+        elif (candidates := getattr(route, "effective_candidates", None)) is not None:
+            out += all_routes(candidates())  # an included router's routes, prefixed
+        elif hasattr(route, "path_format") and hasattr(route, "methods"):
+            out.append(Endpoint(route.path, set(route.methods or ())))
     return out
 
 

@@ -56,10 +56,12 @@ def statuses_for(settings: Settings, method: str, path: str, has_body: bool) -> 
     if is_public(path):
         return []
     write = is_write(method, path)
-    keyed = settings.api_key is not None or (write and settings.admin_api_key is not None)
+    keyed = settings.keys_file is not None or settings.api_key is not None
+    keyed = keyed or (write and settings.admin_api_key is not None)
+    scoped = settings.keys_file is not None or (settings.api_key and settings.admin_api_key)
     return [
         *([401] if keyed else []),
-        *([403] if write and settings.api_key and settings.admin_api_key else []),
+        *([403] if write and scoped else []),
         *([413] if has_body else []),
         *([429] if settings.rate_limit_per_minute else []),
     ]

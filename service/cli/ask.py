@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from citedqa.client_models import Delta, QueryResponse, StreamEvent
-from service.cli.connection import ApiKey, AsJson, Timeout, Url, connect
+from service.cli.connection import ApiKey, AsJson, CollectionName, Timeout, Url, connect
 from service.cli.output import out, print_answer, print_json
 
 Retrieval = Literal["hybrid", "vector", "bm25"]
@@ -35,6 +35,7 @@ def ask(
             "--doc-id", help="Search only this document (repeatable).", show_default=False
         ),
     ] = None,
+    collection: CollectionName = None,
     timeout: Timeout = 60.0,
 ) -> None:
     """Ask a question; print the answer, then its numbered citations (document, title, quote).
@@ -42,7 +43,7 @@ def ask(
     Asks the service at --url (or CITEDQA_URL); without one, the local service, or the app
     in-process on the local data dir when none runs. A refusal is an answer (exit 0).
     """
-    with connect(url, api_key, timeout) as client:
+    with connect(url, api_key, timeout, collection) as client:
         if stream:
             events = client.stream(question, top_k=top_k, retrieval=retrieval, doc_ids=doc_id)
             _print_stream(events, as_json=as_json)

@@ -41,6 +41,12 @@ ApiKey = Annotated[
     ),
 ]
 Timeout = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for a reply.")]
+CollectionName = Annotated[
+    str | None,
+    typer.Option(
+        "--collection", help="A named collection (default: the service's).", show_default=False
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the service's JSON, not a table.")]
 
 
@@ -52,15 +58,19 @@ def local_url(settings: Settings) -> str:
 
 @contextmanager
 def connect(
-    url: str | None, api_key: str | None, timeout: float = DEFAULT_TIMEOUT_S
+    url: str | None,
+    api_key: str | None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    collection: str | None = None,
 ) -> Iterator[Client]:
-    """A client of the service at `url`, or of the local one, or of the app in-process."""
+    """A client of the service at `url`, or of the local one, or of the app in-process;
+    its question and document calls go to `collection` (None: the service's default)."""
     if url:
-        with Client(url, api_key, timeout=timeout) as client:
+        with Client(url, api_key, timeout=timeout, collection=collection) as client:
             yield client
         return
     settings = load_settings()
-    client = Client(local_url(settings), api_key, timeout=timeout)
+    client = Client(local_url(settings), api_key, timeout=timeout, collection=collection)
     try:
         with Client(client.url, api_key, timeout=PROBE_TIMEOUT_S) as probe:
             probe.health()
@@ -70,7 +80,7 @@ def connect(
             f"[dim]No service at {client.url}: running in-process on {_store_of(settings)}.[/dim]",
             highlight=False,
         )
-        with in_process(settings, api_key, timeout) as local:
+        with in_process(settings, api_key, timeout, collection) as local:
             yield local
         return
     with client:
@@ -78,7 +88,9 @@ def connect(
 
 
 @contextmanager
-def in_process(settings: Settings, api_key: str | None, timeout: float) -> Iterator[Client]:
+def in_process(
+    settings: Settings, api_key: str | None, timeout: float, collection: str | None = None
+) -> Iterator[Client]:
     """The app for `settings` served in this process on a free local port, and its client.
 
     An embedded data dir that a running service holds is refused here, in one line, rather
@@ -99,7 +111,7 @@ def in_process(settings: Settings, api_key: str | None, timeout: float) -> Itera
 
     with (
         serve_in_thread(create_app(settings)) as url,
-        Client(url, api_key, timeout=timeout) as client,
+        Client(url, api_key, timeout=timeout, collection=collection) as client,
     ):
         yield client
 

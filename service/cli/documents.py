@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from citedqa.client_models import DocumentList, UploadResponse
-from service.cli.connection import ApiKey, AsJson, Timeout, Url, connect
+from service.cli.connection import ApiKey, AsJson, CollectionName, Timeout, Url, connect
 from service.cli.output import out, print_document, print_documents, print_json, print_uploaded
 
 app = typer.Typer(
@@ -29,10 +29,11 @@ def list_documents(
     originals: Annotated[
         bool, typer.Option("--originals", help="Leave out near-duplicates.")
     ] = False,
+    collection: CollectionName = None,
     timeout: Timeout = 60.0,
 ) -> None:
     """Every document by doc_id: title, chunks, outlet, the document it nearly duplicates."""
-    with connect(url, api_key, timeout) as client:
+    with connect(url, api_key, timeout, collection) as client:
         documents = list(client.documents(outlet=outlet, duplicate_of="" if originals else None))
     if as_json:
         print_json(DocumentList(documents=documents))
@@ -48,10 +49,11 @@ def show(
     api_key: ApiKey = None,
     as_json: AsJson = False,
     text: Annotated[bool, typer.Option(help="Print the canonical text too.")] = True,
+    collection: CollectionName = None,
     timeout: Timeout = 60.0,
 ) -> None:
     """One document's fields and its canonical text (what citation offsets index into)."""
-    with connect(url, api_key, timeout) as client:
+    with connect(url, api_key, timeout, collection) as client:
         document = client.document(doc_id)
     if as_json:
         print_json(document)
@@ -68,11 +70,12 @@ def upload(
     url: Url = None,
     api_key: ApiKey = None,
     as_json: AsJson = False,
+    collection: CollectionName = None,
     timeout: Timeout = 600.0,
 ) -> None:
     """Ingest files of any supported type (text, Markdown, HTML, PDF, Office), all or none;
     searchable on return."""
-    with connect(url, api_key, timeout) as client:
+    with connect(url, api_key, timeout, collection) as client:
         results = client.upload(paths)
     if as_json:
         print_json(UploadResponse(documents=results))
@@ -86,10 +89,11 @@ def delete(
     url: Url = None,
     api_key: ApiKey = None,
     as_json: AsJson = False,
+    collection: CollectionName = None,
     timeout: Timeout = 60.0,
 ) -> None:
     """Remove a document and its chunks; answers stop citing it at once."""
-    with connect(url, api_key, timeout) as client:
+    with connect(url, api_key, timeout, collection) as client:
         deleted = client.delete(doc_id)
     if as_json:
         print_json(deleted)

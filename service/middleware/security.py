@@ -1,10 +1,14 @@
-"""Who may call what: API keys, the admin key for writes, rate limits, CORS.
+"""Who may call what: API keys (service.middleware.keys), their roles and collections, rate
+limits, CORS.
 
-Access is decided by path, before routing, so a route added later is protected by default:
-only the paths in `PUBLIC_PATHS` / `PUBLIC_PREFIXES` are open. They are the health check
-(for orchestrators), the web page and its static files (the page asks for the key itself),
-and the API docs (`/docs`, `/redoc`, `/openapi.json` and the docs' own scripts: they describe
-the API, they hold no data, and Swagger UI needs the schema to offer its "Authorize" button).
+Access is decided by path, before routing (`needs`), so a route added later is protected by
+default: only the paths in `PUBLIC_PATHS` / `PUBLIC_PREFIXES` are open. A route under
+`/v1/collections/{name}` that a key may not see answers 404, as a collection that does not
+exist (a 403 would tell the key it exists); one it sees with too low a role answers 403.
+The public paths are the health check (for orchestrators), the web page and its static
+files (the page asks for the key itself), and the API docs (`/docs`, `/redoc`,
+`/openapi.json` and the docs' own scripts: they describe the API, they hold no data, and
+Swagger UI needs the schema to offer its "Authorize" button).
 
 Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>` and are compared in
 constant time. No key is ever logged or echoed: a rate limit bucket is keyed by a hash.
@@ -16,18 +20,18 @@ one address always passes, a flood from one address is refused.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from enum import IntEnum
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from citedqa.collections import missing
 from citedqa.errors import CitedQAError, ForbiddenError, RateLimitedError, UnauthorizedError
 from citedqa.settings import Settings
 from service.api.problems import problem_of
+from service.middleware.keys import NOBODY, Grant, Keyring, Role
 from service.middleware.ratelimit import RateLimiter, retry_after
 
 PUBLIC_PATHS = frozenset(
@@ -38,16 +42,10 @@ PUBLIC_PREFIXES = ("/static/", f"{DOCS_ASSETS}/")
 HEALTH = "/health"
 HEALTH_PER_MINUTE_FLOOR = 60
 WRITE_PREFIX = "/v1/documents"  # POST (upload) and DELETE here are writes
+COLLECTIONS = "/v1/collections"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOW = "send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
-
-
-class Role(IntEnum):
-    """What a presented key proves."""
-
-    NONE = 0  # no key, or a wrong one
-    USER = 1  # CITEDQA_API_KEY
-    ADMIN = 2  # CITEDQA_ADMIN_API_KEY
+_ASKING = frozenset({"query", "retrieve"})  # POSTs that only read
 
 
 def is_public(path: str) -> bool:
@@ -55,10 +53,38 @@ def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What a request needs: a role, in a collection (None: in none in particular; the
+    route itself checks a collection named in the body), which is hidden when the path
+    names it (out of scope: 404, not 403)."""
+
+    role: Role
+    collection: str | None = None
+    hidden: bool = False
+
+
+def needs(method: str, path: str, default: str) -> Need:
+    """The role and collection a request needs (`default`: CITEDQA_COLLECTION)."""
+    reading = method in READ_METHODS
+    if path == WRITE_PREFIX or path.startswith(WRITE_PREFIX + "/"):
+        return Need(Role.READ if reading else Role.WRITE, default)
+    if path in ("/v1/query", "/v1/retrieve"):
+        return Need(Role.READ, default)
+    if path.rstrip("/") == COLLECTIONS:
+        return Need(Role.READ if reading else Role.ADMIN)
+    if path.startswith(COLLECTIONS + "/"):
+        name, _, rest = path[len(COLLECTIONS) + 1 :].partition("/")
+        if not rest:  # the collection itself: DELETE
+            return Need(Role.READ if reading else Role.ADMIN, name, hidden=True)
+        asking = rest in _ASKING or reading
+        return Need(Role.READ if asking else Role.WRITE, name, hidden=True)
+    return Need(Role.READ)  # /v1/models, /v1/chat/completions (the model: the route), /metrics
+
+
 def is_write(method: str, path: str) -> bool:
-    """Requests that change the collection: upload and delete."""
-    in_documents = path == WRITE_PREFIX or path.startswith(WRITE_PREFIX + "/")
-    return in_documents and method not in READ_METHODS
+    """Requests that change a collection or the set of them."""
+    return needs(method, path, "").role >= Role.WRITE
 
 
 def presented_key(headers: Headers) -> str | None:
@@ -69,53 +95,63 @@ def presented_key(headers: Headers) -> str | None:
     return headers.get("x-api-key", "").strip() or None
 
 
-def _same(given: bytes, secret: str | None) -> bool:
-    return secret is not None and hmac.compare_digest(given, secret.encode())
-
-
 class Gate:
     """The access rules for one configuration."""
 
     def __init__(self, settings: Settings) -> None:
-        self._user = settings.api_key.get_secret_value() if settings.api_key else None
-        self._admin = settings.admin_api_key.get_secret_value() if settings.admin_api_key else None
-        per_minute, storage = settings.rate_limit_per_minute, settings.rate_limit_storage
-        self.limiter = RateLimiter(per_minute, storage) if per_minute else None
+        self.keyring = Keyring(settings)
+        self._default = settings.collection
+        per_minute, self._storage = settings.rate_limit_per_minute, settings.rate_limit_storage
+        self.limiter = RateLimiter(per_minute, self._storage) if per_minute else None
         self.probe_limiter = (
-            RateLimiter(max(per_minute, HEALTH_PER_MINUTE_FLOOR), storage) if per_minute else None
+            RateLimiter(max(per_minute, HEALTH_PER_MINUTE_FLOOR), self._storage)
+            if per_minute
+            else None
+        )
+        self._own_limits: dict[int, RateLimiter] = {}  # keys with a limit of their own
+
+    def grant(self, key: str | None) -> Grant:
+        """What a request with `key` may do (what no key may, when it is no known key)."""
+        return self.keyring.identify(key) or self.keyring.anonymous
+
+    def check(self, method: str, path: str, key: str | None, grant: Grant) -> CitedQAError | None:
+        """Why this request may not go ahead, or None."""
+        need = needs(method, path, self._default)
+        where = need.collection
+        if grant.role >= need.role and (where is None or grant.may_see(where)):
+            return None
+        if not grant.fingerprint:  # no key, or one we do not know
+            if key is None:
+                return UnauthorizedError(f"this route needs an API key: {HOW}")
+            return UnauthorizedError(f"the API key is not valid: {HOW}")
+        if where is not None and need.hidden and not grant.may_see(where):
+            return missing(where)
+        if where is not None and not grant.may_see(where):
+            return ForbiddenError(f"this API key may not use collection {where!r}")
+        return ForbiddenError(
+            f"this needs a key with role {need.role.name.lower()}"
+            + (
+                " (uploading and deleting documents needs the admin API key)"
+                if need.role is Role.WRITE and grant.collections is None
+                else ""
+            )
         )
 
-    def role(self, key: str | None) -> Role:
-        """What `key` proves (both comparisons always run, in constant time)."""
-        given = (key or "").encode()
-        admin, user = _same(given, self._admin), _same(given, self._user)
-        return Role.ADMIN if admin else Role.USER if user else Role.NONE
-
-    def check(self, method: str, path: str, key: str | None, role: Role) -> CitedQAError | None:
-        """Why this request may not go ahead, or None."""
-        if is_write(method, path) and self._admin is not None:
-            needed = Role.ADMIN
-        elif self._user is not None:
-            needed = Role.USER
-        else:
-            return None  # no key configured for this route
-        if role >= needed:
-            return None
-        if role is Role.USER:
-            return ForbiddenError("uploading and deleting documents needs the admin API key")
-        if key is None:
-            return UnauthorizedError(f"this route needs an API key: {HOW}")
-        return UnauthorizedError(f"the API key is not valid: {HOW}")
-
-    async def throttle(self, client: str) -> float:
-        """0 when `client` may go ahead (its request is counted), else seconds to wait."""
-        return await self.limiter.acquire(client) if self.limiter else 0.0
+    def limiter_for(self, grant: Grant) -> RateLimiter | None:
+        """The rate limiter of a key: its own limit's, else the service's."""
+        if grant.per_minute is None:
+            return self.limiter
+        own = self._own_limits.get(grant.per_minute)
+        if own is None:
+            own = self._own_limits[grant.per_minute] = RateLimiter(grant.per_minute, self._storage)
+        return own
 
     async def throttle_probe(self, scope: Scope) -> float:
-        """As `throttle`, for a `/health` call from this address (its own budget)."""
+        """0 when this `/health` call may go ahead (its own per-address budget), else seconds
+        to wait."""
         if self.probe_limiter is None:
             return 0.0
-        return await self.probe_limiter.acquire("health:" + client_id(None, Role.NONE, scope))
+        return await self.probe_limiter.acquire("health:" + client_id(NOBODY, scope))
 
     def over_limit(self, wait: float, limiter: RateLimiter) -> tuple[CitedQAError, dict[str, str]]:
         """The 429 for a client that must wait `wait` seconds, and its Retry-After header."""
@@ -126,10 +162,10 @@ class Gate:
         return error, {"Retry-After": seconds}
 
 
-def client_id(key: str | None, role: Role, scope: Scope) -> str:
+def client_id(grant: Grant, scope: Scope) -> str:
     """Rate limit identity: the key's fingerprint when valid, else the client's address."""
-    if key and role is not Role.NONE:
-        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    if grant.fingerprint:
+        return "key:" + grant.fingerprint
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
 
@@ -147,16 +183,18 @@ class Guard:
             return
         send = _nosniff(send)
         key = presented_key(Headers(scope=scope))
-        role = self.gate.role(key)
+        grant = self.gate.grant(key)
         headers: dict[str, str] = {}
         # Throttled first, so guessing keys spends the guesser's own (address) budget.
-        wait = await self.gate.throttle(client_id(key, role, scope))
+        limiter = self.gate.limiter_for(grant)
+        wait = await limiter.acquire(client_id(grant, scope)) if limiter else 0.0
         denied: CitedQAError | None
-        if wait and self.gate.limiter is not None:
-            denied, headers = self.gate.over_limit(wait, self.gate.limiter)
+        if wait and limiter is not None:
+            denied, headers = self.gate.over_limit(wait, limiter)
         else:
-            denied = self.gate.check(scope["method"], scope["path"], key, role)
+            denied = self.gate.check(scope["method"], scope["path"], key, grant)
         if denied is None:
+            scope.setdefault("state", {})["grant"] = grant  # for routes that filter by scope
             await self.app(scope, receive, send)
             return
         if isinstance(denied, UnauthorizedError):

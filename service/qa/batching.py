@@ -16,6 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -30,6 +31,7 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 Hits = list[tuple[str, float]]
 Found = dict[str, tuple[RetrievedChunk, np.ndarray]]
+_Search = tuple[Store, np.ndarray, int, dict[str, Any] | None]
 
 
 class MicroBatcher(Generic[In, Out]):
@@ -120,52 +122,97 @@ class QueryEncoder:
 
 
 class NearestSearch:
-    """`Store.nearest` for one vector from many threads, batched per (k, filter)."""
+    """`Store.nearest` for one vector from many threads, batched per (store, k, filter).
 
-    def __init__(self, store: Store, max_batch: int = 16) -> None:
-        self._store = store
-        self._batcher: MicroBatcher[tuple[np.ndarray, int, dict[str, Any] | None], Hits] = (
-            MicroBatcher(self._search, "vector-search", max_batch)
+    One worker thread serves every collection (`on(store)` is a collection's view of it), so
+    the threads of the read path do not grow with the number of collections.
+    """
+
+    def __init__(self, max_batch: int = 16) -> None:
+        self._batcher: MicroBatcher[_Search, Hits] = MicroBatcher(
+            self._search, "vector-search", max_batch
         )
 
-    def nearest(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> Hits:
-        """The `k` nearest (chunk_id, cosine) to a unit vector, best first."""
-        return self._batcher.call((vector, k, where))
+    def on(self, store: Store) -> StoreSearch:
+        """This search over one collection's store."""
+        return StoreSearch(self, store)
+
+    def nearest(
+        self, store: Store, vector: np.ndarray, k: int, where: dict[str, Any] | None
+    ) -> Hits:
+        """The `k` nearest (chunk_id, cosine) to a unit vector in `store`, best first."""
+        return self._batcher.call((store, vector, k, where))
 
     def close(self) -> None:
         """Stop the search thread."""
         self._batcher.close()
 
-    def _search(self, asks: list[tuple[np.ndarray, int, dict[str, Any] | None]]) -> list[Hits]:
-        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-        for i, (_, k, where) in enumerate(asks):
-            groups[(k, json.dumps(where, sort_keys=True))].append(i)
+    def _search(self, asks: list[_Search]) -> list[Hits]:
+        groups: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+        for i, (store, _, k, where) in enumerate(asks):
+            groups[(id(store), k, json.dumps(where, sort_keys=True))].append(i)
         out: list[Hits] = [[] for _ in asks]
         for members in groups.values():
-            k, where = asks[members[0]][1], asks[members[0]][2]
-            found = self._store.nearest(np.stack([asks[i][0] for i in members]), k, where)
+            store, _, k, where = asks[members[0]]
+            found = store.nearest(np.stack([asks[i][1] for i in members]), k, where)
             for i, hits in zip(members, found, strict=True):
                 out[i] = hits
         return out
 
 
-class ChunkReader:
-    """`Store.get_chunks` from many threads: one read for the chunks of a whole batch."""
+@dataclass(frozen=True, slots=True)
+class StoreSearch:
+    """A `NearestSearch` bound to one store: what one collection's retriever calls."""
 
-    def __init__(self, store: Store, max_batch: int = 16) -> None:
-        self._store = store
-        self._batcher: MicroBatcher[list[str], Found] = MicroBatcher(
+    search: NearestSearch
+    store: Store
+
+    def nearest(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> Hits:
+        """The `k` nearest (chunk_id, cosine) to a unit vector, best first."""
+        return self.search.nearest(self.store, vector, k, where)
+
+
+class ChunkReader:
+    """`Store.get_chunks` from many threads: one read per store for the chunks of a batch."""
+
+    def __init__(self, max_batch: int = 16) -> None:
+        self._batcher: MicroBatcher[tuple[Store, list[str]], Found] = MicroBatcher(
             self._read, "chunk-reader", max_batch
         )
 
-    def get_chunks(self, chunk_ids: list[str]) -> Found:
+    def on(self, store: Store) -> StoreReader:
+        """This reader over one collection's store."""
+        return StoreReader(self, store)
+
+    def get_chunks(self, store: Store, chunk_ids: list[str]) -> Found:
         """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
-        return self._batcher.call(chunk_ids) if chunk_ids else {}
+        return self._batcher.call((store, chunk_ids)) if chunk_ids else {}
 
     def close(self) -> None:
         """Stop the reader thread."""
         self._batcher.close()
 
-    def _read(self, asks: list[list[str]]) -> list[Found]:
-        found = self._store.get_chunks(list(dict.fromkeys(c for ids in asks for c in ids)))
-        return [{c: found[c] for c in ids if c in found} for ids in asks]
+    def _read(self, asks: list[tuple[Store, list[str]]]) -> list[Found]:
+        by_store: dict[int, list[int]] = defaultdict(list)
+        for i, (store, _) in enumerate(asks):
+            by_store[id(store)].append(i)
+        out: list[Found] = [{} for _ in asks]
+        for members in by_store.values():
+            store = asks[members[0]][0]
+            wanted = dict.fromkeys(c for i in members for c in asks[i][1])
+            found = store.get_chunks(list(wanted))
+            for i in members:
+                out[i] = {c: found[c] for c in asks[i][1] if c in found}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoreReader:
+    """A `ChunkReader` bound to one store."""
+
+    reader: ChunkReader
+    store: Store
+
+    def get_chunks(self, chunk_ids: list[str]) -> Found:
+        """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
+        return self.reader.get_chunks(self.store, chunk_ids)

@@ -20,7 +20,7 @@ from citedqa.duplicates import MIN_ALIGNED, alignment
 from citedqa.languages import question_language
 from citedqa.models import RetrievedChunk, chunk_version
 from citedqa.settings import RetrievalMode
-from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
+from service.qa.batching import QueryEncoder, StoreReader, StoreSearch
 from service.qa.catalog import Catalog, DocState
 from service.qa.evidence import Evidence
 from service.qa.lexical import LexicalIndex
@@ -62,8 +62,8 @@ class Retriever:
     def __init__(
         self,
         encoder: QueryEncoder,
-        search: NearestSearch,
-        reader: ChunkReader,
+        search: StoreSearch,
+        reader: StoreReader,
         catalog: Catalog,
         lexical: LexicalIndex,
         rrf_k: int = 60,

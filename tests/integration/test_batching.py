@@ -103,7 +103,8 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
 ) -> None:
     store = open_store(seeded_settings, embedder)
     counting = CountingStore(store)
-    search = NearestSearch(counting, max_batch=16)  # type: ignore[arg-type]
+    searcher = NearestSearch(max_batch=16)
+    search = searcher.on(counting)  # type: ignore[arg-type]
     questions = [f"Question number {i} about the summit and trade?" for i in range(24)]
     vectors = embedder.encode(questions)
     # Half the searches are filtered to one document: a batch must not mix filters.
@@ -115,7 +116,7 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
         with ThreadPoolExecutor(16) as pool:
             pending = pool.map(lambda a: search.nearest(*a), asks)
             # Eight waiting fall into at most four (k, filter) groups: two share a search.
-            counting.gate.open_when_queued(search._batcher, waiting=8)
+            counting.gate.open_when_queued(searcher._batcher, waiting=8)
             batched = list(pending)
         assert max(counting.batches) > 1, "no two searches shared a batch"
         for (vector, k, where), hits in zip(asks, batched, strict=True):
@@ -125,7 +126,7 @@ def test_concurrent_searches_are_batched_per_filter_and_exact(
             if where:
                 assert all(c.startswith("001_") for c, _ in hits)
     finally:
-        search.close()
+        searcher.close()
 
 
 def test_a_call_after_close_fails_fast(embedder: MiniLMEmbedder) -> None:

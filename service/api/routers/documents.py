@@ -1,4 +1,5 @@
-"""`/v1/documents`: list (paginated, filtered), read, upload, delete."""
+"""`/v1/documents` (and `/v1/collections/{name}/documents`): list (paginated, filtered),
+read, upload, delete."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from service.api.schemas import (
 from service.components import LibraryDep
 from service.library import Upload
 
-router = APIRouter(prefix="/v1/documents", tags=["documents"])
+# Included twice (service.app): at /v1 for the default collection, and under
+# /v1/collections/{collection} for a named one; the dependencies pick the collection.
+router = APIRouter(prefix="/documents", tags=["documents"])
 
 
 @router.get("", response_model=DocumentList, responses=responses(422, 503))

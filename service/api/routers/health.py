@@ -1,8 +1,8 @@
 """`GET /health`: 200 when the store and embedder work, 503 otherwise.
 
 Public and cheap: the state comes from `HealthCheck` (measured at most every few seconds),
-and the document and chunk counts are shown only to a caller whose key the service
-accepts when it requires one.
+and the document and chunk counts (of the default collection) are shown only to a caller
+whose key may read that collection when the service requires keys.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from service.api.schemas import HealthResponse
 from service.components import ComponentsDep
-from service.middleware.security import Role, presented_key
+from service.middleware.security import presented_key
 
 router = APIRouter(tags=["health"])
 
@@ -21,9 +21,11 @@ router = APIRouter(tags=["health"])
 def health(components: ComponentsDep, request: Request) -> HealthResponse | JSONResponse:
     """Checks the store answers and the embedder embeds."""
     ready = components.health.readiness()
-    settings = components.settings
-    keyed = settings.api_key is not None or settings.admin_api_key is not None
-    shown = not keyed or components.gate.role(presented_key(request.headers)) is not Role.NONE
+    keyring = components.gate.keyring
+    grant = keyring.identify(presented_key(request.headers))
+    # The counts are the default collection's: shown to a key that may read it.
+    reads = grant is not None and grant.may_see(components.settings.collection)
+    shown = not keyring.keyed or reads
     body = HealthResponse(
         status="ok" if ready.ok else "unavailable",
         store=ready.store,

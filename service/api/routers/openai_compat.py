@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
 
+from citedqa.collections import missing
 from citedqa.errors import InvalidInputError
 from citedqa.models import Answer
 from service.api.problems import responses
@@ -30,7 +31,9 @@ from service.api.schemas.openai import (
 )
 from service.api.schemas.questions import CitationOut
 from service.api.streaming import Event, event_stream
-from service.components import CondenserDep, QADep, SettingsDep
+from service.collections import Collection, Collections
+from service.components import CollectionsDep, CondenserDep, GrantDep, SettingsDep
+from service.middleware.keys import Grant
 from service.qa.chat import message_text
 from service.qa.service import Ask
 
@@ -38,21 +41,37 @@ router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 _STARTED = int(time.time())
 
 
-@router.get("/models", response_model=ModelList)
-def list_models() -> ModelList:
-    """citedqa, as the one model an OpenAI client can pick."""
-    return ModelList(data=[ModelCard(id=MODEL_ID, created=_STARTED)])
+@router.get("/models", response_model=ModelList, responses=responses(503))
+def list_models(collections: CollectionsDep, grant: GrantDep) -> ModelList:
+    """The collections this key may read, each a model an OpenAI client can pick."""
+    readable = [n for n in collections.names() if grant.may_see(n)]
+    return ModelList(data=[ModelCard(id=n, created=_STARTED) for n in readable])
+
+
+def _collection_of(model: str, collections: Collections, grant: Grant) -> Collection:
+    """The collection a chat's `model` names (`citedqa`: the default one); one the key may
+    not read is as one that does not exist."""
+    name = collections.default.name if model == MODEL_ID else model
+    if not grant.may_see(name):
+        raise missing(name)
+    return collections.get(name)
 
 
 @router.post(
     "/chat/completions",
     response_model=ChatResponse,
-    responses={**responses(422, 503, 504), 200: {"content": {"text/event-stream": {}}}},
+    responses={**responses(404, 422, 503, 504), 200: {"content": {"text/event-stream": {}}}},
 )
 async def chat_completions(
-    body: ChatRequest, qa: QADep, condenser: CondenserDep, settings: SettingsDep
+    body: ChatRequest,
+    collections: CollectionsDep,
+    grant: GrantDep,
+    condenser: CondenserDep,
+    settings: SettingsDep,
 ) -> ChatResponse | EventSourceResponse:
-    """Answer the conversation's last user question from the documents, with citations."""
+    """Answer the conversation's last user question from the documents of the collection
+    `model` names (`citedqa`: the default collection), with citations."""
+    qa = (await run_in_threadpool(_collection_of, body.model, collections, grant)).qa
     turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1][0] != "user" or not is_visible(turns[-1][1]):
         raise InvalidInputError("the last message must be a non-empty user message")
@@ -65,7 +84,7 @@ async def chat_completions(
     return ChatResponse(
         id=completion_id,
         created=int(time.time()),
-        model=MODEL_ID,
+        model=body.model,
         choices=[ChatChoice(message={"role": "assistant", "content": message_text(answer)})],
         citations=[CitationOut.of(c) for c in answer.citations],
         refused=answer.refused,

@@ -1,4 +1,4 @@
-"""`POST /v1/query` and `POST /v1/retrieve`."""
+"""`POST /v1/query` and `POST /v1/retrieve` (and the same under `/v1/collections/{name}`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from service.qa.service import Ask
 from service.telemetry.observability import count_answer, counted
 from service.telemetry.timings import current as current_timings
 
-router = APIRouter(prefix="/v1", tags=["questions"])
+# Included twice (service.app): at /v1 for the default collection, and under
+# /v1/collections/{collection} for a named one; the dependencies pick the collection.
+router = APIRouter(tags=["questions"])
 
 
 def ask_of(body: QueryRequest, settings: Settings) -> Ask:

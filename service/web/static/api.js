@@ -3,6 +3,7 @@
 import { SseParser } from './sse.js';
 
 const KEY_STORAGE = 'citedqa.apiKey';
+const COLLECTION_STORAGE = 'citedqa.collection';
 
 /** An HTTP or network failure, described the way the page shows it. */
 export class ApiError extends Error {
@@ -29,6 +30,23 @@ export function apiKey() {
 export function setApiKey(key) {
   if (key) sessionStorage.setItem(KEY_STORAGE, key);
   else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+/** The collection chosen in this tab ('' for the service's default collection). */
+export function collection() {
+  return sessionStorage.getItem(COLLECTION_STORAGE) || '';
+}
+
+/** Choose (or, when empty, go back to the default) collection for this tab. */
+export function setCollection(name) {
+  if (name) sessionStorage.setItem(COLLECTION_STORAGE, name);
+  else sessionStorage.removeItem(COLLECTION_STORAGE);
+}
+
+/** Where the chosen collection's question and document routes are. */
+export function collectionBase() {
+  const name = collection();
+  return name ? `/v1/collections/${encodeURIComponent(name)}` : '/v1';
 }
 
 /** A sentence for the user saying what went wrong and, where possible, what to do. */
@@ -91,7 +109,7 @@ export async function call(method, path, { json, form } = {}) {
 
 /** The path of a document: each doc_id segment percent-encoded. */
 export function documentPath(docId) {
-  return `/v1/documents/${docId.split('/').map(encodeURIComponent).join('/')}`;
+  return `${collectionBase()}/documents/${docId.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 let streaming = true; // becomes false when the service rejects the `stream` field
@@ -139,7 +157,8 @@ async function readAnswerStream(response, onDelta) {
 export async function ask(question, onDelta) {
   if (streaming) {
     try {
-      const response = await call('POST', '/v1/query', { json: { question, stream: true } });
+      const json = { question, stream: true };
+      const response = await call('POST', `${collectionBase()}/query`, { json });
       const type = response.headers.get('content-type') || '';
       if (!type.startsWith('text/event-stream')) return await response.json();
       return await readAnswerStream(response, onDelta);
@@ -149,6 +168,6 @@ export async function ask(question, onDelta) {
       streaming = false; // an older service: ask again without streaming, from now on
     }
   }
-  const response = await call('POST', '/v1/query', { json: { question } });
+  const response = await call('POST', `${collectionBase()}/query`, { json: { question } });
   return await response.json();
 }

@@ -1,7 +1,9 @@
-// The page's entry point: the API key field, then the Ask, Documents and viewer parts.
+// The page's entry point: the API key field and the collection picker, then the Ask,
+// Documents and viewer parts.
 
 import { apiKey, setApiKey } from './api.js';
 import { setupAsk } from './ask.js';
+import { listCollections, setupCollections } from './collections.js';
 import { byId } from './dom.js';
 import { load, setupDocuments } from './documents.js';
 import { setupViewer } from './viewer.js';
@@ -17,12 +19,18 @@ function setupKey() {
   byId('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
     save();
-    load(null); // a new key may unlock the listing
+    refresh(); // a new key may unlock the listings
   });
-  input.addEventListener('change', () => load(null));
+  input.addEventListener('change', refresh);
+}
+
+async function refresh() {
+  await listCollections();
+  await load(null);
 }
 
 setupKey();
+setupCollections(() => load(null));
 setupViewer();
 setupAsk();
 setupDocuments();

@@ -1,6 +1,6 @@
-// The Documents section: list the collection, upload files, delete a document.
+// The Documents section: list the chosen collection, upload files, delete a document.
 
-import { call, documentPath } from './api.js';
+import { call, collectionBase, documentPath } from './api.js';
 import { byId, h, report, showError } from './dom.js';
 
 const PAGE_SIZE = 100;
@@ -32,7 +32,7 @@ export async function load(cursor) {
   if (cursor) params.set('cursor', cursor);
   const mine = cursor ? generation : ++generation;
   try {
-    const page = await (await call('GET', `/v1/documents?${params}`)).json();
+    const page = await (await call('GET', `${collectionBase()}/documents?${params}`)).json();
     if (mine !== generation) return;
     showError(errorBox, '');
     if (!cursor) {
@@ -86,7 +86,7 @@ async function upload() {
   showError(errorBox, '');
   status.textContent = `Uploading and indexing ${plural(files.length, 'file')}…`;
   try {
-    const body = await (await call('POST', '/v1/documents', { form })).json();
+    const body = await (await call('POST', `${collectionBase()}/documents`, { form })).json();
     status.textContent = `Uploaded: ${body.documents.map(describeUpload).join('; ')}.`;
     uploadForm.reset();
     await load(null);
