@@ -27,7 +27,7 @@ from service.qa.chat import Condenser
 from service.qa.citing import Citer
 from service.qa.generation import GenerationClock
 from service.qa.lexical import LexicalIndex
-from service.qa.retrieval import Retriever
+from service.qa.retrieval import Retriever, SecondHop
 from service.qa.service import QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
@@ -85,8 +85,9 @@ class Components:
             lexical.warm()
         encoder = QueryEncoder(embedder)
         search, reader = NearestSearch(store), ChunkReader(store)
+        hops = SecondHop(settings.hop_seeds)
         retriever = Retriever(
-            encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight
+            encoder, search, reader, catalog, lexical, settings.rrf_k, settings.bm25_weight, hops
         )
         judge = SupportJudge(embedder, settings.min_support_score)
         backend = make_backend(settings)
