@@ -3,9 +3,10 @@
 Vector search (Chroma) and BM25 (service.qa.lexical) each rank candidates; reciprocal rank
 fusion merges the two lists. In hybrid mode the best first-round passages then seed a second
 round for the second hop of a multi-hop question (service.qa.bridging), whose hits are placed
-after their seeds. Every chunk keeps its cosine similarity to the question as
-`score`, so thresholds mean the same in every mode, and carries the score the list is ordered
-by as `rank_score` (fused RRF in hybrid, BM25 or cosine in a single mode). Chunks of a
+after their seeds. Every chunk keeps its cosine similarity to the question as `score`, so
+thresholds mean the same in every mode, and carries the score the list is ordered by as
+`rank_score` (fused RRF in hybrid, a second-hop hit the mean of its neighbours'; BM25 or
+cosine in a single mode). Chunks of a
 document version being replaced are dropped, and a passage that a near-duplicate document
 repeats is kept once, listing the other document in `also_reported_by`.
 """
