@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(
         0.5, ge=0.0, le=10.0, description="Weight of the BM25 ranking against vector (1.0)."
     )
+    hop_seeds: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Hybrid: the best first-round documents that each seed a second-hop "
+        "search (0: no second round).",
+    )
     max_file_bytes: int = Field(
         20_000_000,
         ge=1,

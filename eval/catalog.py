@@ -14,6 +14,8 @@ HIT_AT_1 = "hit_at_1"
 HIT_AT_5 = "hit_at_5"
 MRR_AT_10 = "mrr_at_10"
 NDCG_AT_10 = "ndcg_at_10"
+SOURCES_AT_5 = "sources_at_5"
+ANSWER_AT_5 = "answer_at_5"
 ANSWER_ACCURACY = "answer_accuracy"
 KEY_FACT_RECALL = "key_fact_recall"
 TOKEN_F1 = "token_f1"
@@ -46,6 +48,8 @@ METRICS: dict[str, MetricInfo] = {
     HIT_AT_5: MetricInfo("retrieval hit@5", "hit@5"),
     MRR_AT_10: MetricInfo("retrieval MRR@10", "MRR"),
     NDCG_AT_10: MetricInfo("retrieval nDCG@10", "nDCG"),
+    SOURCES_AT_5: MetricInfo("every gold source in the top 5 chunks", "all@5"),
+    ANSWER_AT_5: MetricInfo("answer in the top 5 chunks", "ans@5"),
     ANSWER_ACCURACY: MetricInfo("answer accuracy (all key facts)", "acc."),
     KEY_FACT_RECALL: MetricInfo("answer key-fact recall", "recall"),
     TOKEN_F1: MetricInfo("answer token F1", "F1"),
@@ -76,7 +80,14 @@ RATIO_METRICS: tuple[str, ...] = tuple(
     m for m in METRICS if m not in LATENCY_PERCENTILES and m not in MEDIAN_METRICS
 )
 GATEABLE_METRICS: tuple[str, ...] = RATIO_METRICS + MEDIAN_METRICS
-RETRIEVAL_METRICS: tuple[str, ...] = (HIT_AT_1, HIT_AT_5, MRR_AT_10, NDCG_AT_10)
+RETRIEVAL_METRICS: tuple[str, ...] = (
+    HIT_AT_1,
+    HIT_AT_5,
+    MRR_AT_10,
+    NDCG_AT_10,
+    SOURCES_AT_5,
+    ANSWER_AT_5,
+)
 
 EMPTY_DEFAULTS: dict[str, float] = {CITATION_VALIDITY: 1.0}
 """Aggregate value when no question counts: no citations at all means none is invalid."""

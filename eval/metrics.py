@@ -51,7 +51,7 @@ def score_question(
 ) -> dict[str, Ratio]:
     """All ratio metrics for one question. ``documents`` maps doc_id to canonical text."""
     return {
-        **retrieval_scores(question, observation.retrieved_doc_ids),
+        **retrieval_scores(question, observation.retrieved_doc_ids, observation.retrieved_texts),
         **answer_scores(question, observation),
         **length_scores(question, observation),
         **citation_scores(question, observation, documents),

@@ -81,7 +81,7 @@ def compare_modes(
 def probe(client: Client, question: str, mode: str) -> str:
     """The empty string when the service accepts ``mode``, else a short reason."""
     try:
-        ranked_doc_ids(client, question, 1, mode)
+        ranked_chunks(client, question, 1, mode)
     except CitedQAError as exc:
         if isinstance(exc, ServiceError) and exc.status == 422:
             return "not accepted (422)"
@@ -89,25 +89,29 @@ def probe(client: Client, question: str, mode: str) -> str:
     return ""
 
 
-def ranked_doc_ids(
+def ranked_chunks(
     client: Client, question: str, top_k: int, mode: str | None = None
-) -> tuple[str, ...]:
-    """The doc_ids of /v1/retrieve's chunks, best first (``mode`` None: the service's default)."""
-    return tuple(chunk.doc_id for chunk in client.retrieve(question, top_k=top_k, retrieval=mode))
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The doc_ids and texts of /v1/retrieve's chunks, best first (``mode`` None: the
+    service's default)."""
+    chunks = client.retrieve(question, top_k=top_k, retrieval=mode)
+    return tuple(c.doc_id for c in chunks), tuple(c.text for c in chunks)
 
 
 def _run_mode(
     client: Client, pool: Executor, questions: Sequence[Question], mode: str
 ) -> ModeResult:
-    def ranked(question: Question) -> tuple[str, ...] | None:
+    def ranked(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         try:
-            return ranked_doc_ids(client, question.question, RETRIEVAL_DEPTH, mode)
+            return ranked_chunks(client, question.question, RETRIEVAL_DEPTH, mode)
         except CitedQAError as exc:
             log.warning("question %s, retrieval %s: %s", question.id, mode, exc.message)
             return None
 
     rankings = list(pool.map(ranked, questions))
-    scores = [retrieval_scores(q, r or ()) for q, r in zip(questions, rankings, strict=True)]
+    scores = [
+        retrieval_scores(q, *(r or ((), ()))) for q, r in zip(questions, rankings, strict=True)
+    ]
     values = estimates(scores, [None] * len(scores))
     metrics = {m: values[m] for m in RETRIEVAL_METRICS}
     return ModeResult(metrics, errors=sum(r is None for r in rankings))

@@ -40,3 +40,5 @@ class Observation:
     retrieved_doc_ids: tuple[str, ...] = ()
     latency_ms: float | None = None
     error: str | None = None
+    retrieved_texts: tuple[str, ...] = ()
+    """The texts of ``retrieved_doc_ids``' chunks, in the same order."""

@@ -12,7 +12,7 @@ from citedqa.client import Client
 from citedqa.client_models import QueryResponse
 from citedqa.errors import CitedQAError
 from eval.errors import ServiceUnavailable
-from eval.modes import MODES, RetrievalComparison, compare_modes, ranked_doc_ids
+from eval.modes import MODES, RetrievalComparison, compare_modes, ranked_chunks
 from eval.observation import Citation, Observation
 from eval.questions import Question
 from eval.retrieval_metrics import RETRIEVAL_DEPTH
@@ -92,20 +92,22 @@ def observe(client: Client, question: Question, top_k: int) -> Observation:
         errors.append(exc.message)
     latency_ms = (time.perf_counter() - started) * 1000.0
     retrieved: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
     try:
-        retrieved = ranked_doc_ids(client, question.question, RETRIEVAL_DEPTH)
+        retrieved, texts = ranked_chunks(client, question.question, RETRIEVAL_DEPTH)
     except CitedQAError as exc:
         errors.append(exc.message)
     for failure in errors:
         log.warning("question %s: %s", question.id, failure)
     error = "; ".join(errors) or None
     if reply is None:
-        return Observation(retrieved_doc_ids=retrieved, error=error)
+        return Observation(retrieved_doc_ids=retrieved, retrieved_texts=texts, error=error)
     return Observation(
         answer=reply.answer,
         refused=reply.refused,
         citations=tuple(Citation.of(c) for c in reply.citations),
         retrieved_doc_ids=retrieved,
+        retrieved_texts=texts,
         latency_ms=latency_ms,
         error=error,
     )

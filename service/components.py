@@ -31,7 +31,7 @@ from service.qa.chat import Condenser
 from service.qa.citing import Citer
 from service.qa.generation import GenerationClock
 from service.qa.lexical import LexicalIndex
-from service.qa.retrieval import Retriever
+from service.qa.retrieval import Retriever, SecondHop
 from service.qa.service import QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
@@ -89,6 +89,7 @@ class Shared:
             lexical,
             settings.rrf_k,
             settings.bm25_weight,
+            SecondHop(settings.hop_seeds),
         )
         qa = QAService(retriever, self.answerer, Citer(texts, self.judge))
 

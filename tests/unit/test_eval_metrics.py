@@ -9,6 +9,7 @@ import pytest
 from eval.answer_metrics import answer_scores, facts_found, token_f1, tokens, word_count
 from eval.catalog import (
     ANSWER_ACCURACY,
+    ANSWER_AT_5,
     CITATION_PRECISION,
     CITATION_RECALL,
     CITATION_VALIDITY,
@@ -28,6 +29,7 @@ from eval.catalog import (
     REFUSAL_RECALL_OFF_TOPIC,
     REFUSAL_RECALL_ON_TOPIC,
     RETRIEVAL_METRICS,
+    SOURCES_AT_5,
     TOKEN_F1,
 )
 from eval.citation_metrics import citation_is_valid, citation_scores
@@ -126,6 +128,23 @@ def test_no_gold_source_is_excluded_from_retrieval_but_not_from_answers() -> Non
     miss = score_question(question(), Observation(retrieved_doc_ids=("001_x",)), DOCS)
     overall = aggregate([with_source, miss, score_question(q, Observation(), DOCS)], [])
     assert overall[HIT_AT_5] == 0.5  # 1 of 2, not 1 of 3
+
+
+def test_every_source_and_the_answer_within_the_top_5() -> None:
+    # A two-hop question: its answer is in the second source only.
+    q = question(answers=(("Stanley Hall", "G. Stanley Hall"),), sources=("001", "002"))
+    ranked = ("001_a", "003_a", "004_a", "005_a", "002_a", "006_a")
+    texts = ("The APA published it.", "x", "x", "x", "Its first president: G. Stanley Hall.", "x")
+    s = retrieval_scores(q, ranked, texts)
+    assert (s[SOURCES_AT_5].value, s[ANSWER_AT_5].value) == (1.0, 1.0)
+    late = ranked[:4] + ranked[5:] + ranked[4:5]  # the second hop sixth
+    s = retrieval_scores(q, late, texts[:4] + texts[5:] + texts[4:5])
+    assert (s[HIT_AT_5].value, s[SOURCES_AT_5].value, s[ANSWER_AT_5].value) == (1.0, 0.0, 0.0)
+    # Every key fact is needed, each in any of the five texts; none without texts.
+    two = question(answers=(("APA",), ("Hall",)), sources=("001",))
+    assert retrieval_scores(two, ranked, texts)[ANSWER_AT_5].value == 1.0
+    assert retrieval_scores(two, ranked[:1], texts[:1])[ANSWER_AT_5].value == 0.0
+    assert retrieval_scores(q, ranked)[ANSWER_AT_5].value == 0.0
 
 
 # --- answers ---------------------------------------------------------------------------------

@@ -1,20 +1,22 @@
 """The read path's core algorithms on small constructed inputs: no store, no embedder.
 
 RRF fusion (`_fuse`), the live-version check (`chunk_version`, `DocState.is_live`,
-`Retriever._live`), which hits may be kept (`_may_be_kept`) and the near-duplicate
-collapse (`_collapse`).
+`Retriever._live`), which hits may be kept (`_may_be_kept`), the near-duplicate
+collapse (`_collapse`), and the second-hop round's seeds (`_seeds`) and fusion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 import pytest
 
 from citedqa.models import RetrievedChunk, chunk_version
 from service.qa.catalog import DocState
-from service.qa.retrieval import Filters, Retriever, _collapse, _may_be_kept
+from service.qa.retrieval import Filters, Retriever, SecondHop, _collapse, _may_be_kept, _seeds
 from service.qa.retrieval import _fuse as _fuse_scored
 
 HASH_A = "aaaaaaaaaaaa" + "0" * 52
@@ -240,7 +242,8 @@ def test_retrieve_fuses_reads_only_what_may_be_kept_and_scores_by_cosine(
 ) -> None:
     fakes = Fakes([cid("a"), cid("b"), cid("c")], [cid("b"), cid("d"), cid("a")], current)
     catalog = FakeCatalog(states(a="a", b="b", c="c", d="d"))
-    r = Retriever(fakes, fakes, fakes, catalog, fakes)  # type: ignore[arg-type]
+    no_hop = SecondHop(seeds=0)
+    r = Retriever(fakes, fakes, fakes, catalog, fakes, hops=no_hop)  # type: ignore[arg-type]
     evidence = r.retrieve("q", top_k=2, mode=mode, filters=Filters())  # type: ignore[arg-type]
     assert evidence.chunks[0].doc_id == first and len(evidence.chunks) == 2
     assert fakes.read == [fakes.read[0]] and len(fakes.read[0]) == 2  # one read, top_k ids
@@ -250,3 +253,71 @@ def test_retrieve_fuses_reads_only_what_may_be_kept_and_scores_by_cosine(
     expected = {"hybrid": 1 / 62 + 1 / 61, "vector": 0.9, "bm25": 9.0}
     assert ranks[0] == pytest.approx(expected[mode if current else "vector"])
     assert ranks == sorted(ranks, reverse=True)  # type: ignore[type-var]
+
+
+# --- the second hop -----------------------------------------------------------------------
+
+
+def test_seeds_are_the_first_chunk_of_each_of_the_first_documents() -> None:
+    ranking = [(cid("a"), 1.0), (cid("a", start=50), 0.9), (cid("b"), 0.8), (cid("c"), 0.7)]
+    assert _seeds(ranking, 2) == [cid("a"), cid("b")]
+    assert _seeds(ranking, 5) == [cid("a"), cid("b"), cid("c")]
+    assert _seeds(ranking, 1) == [cid("a")]
+
+
+class HopFakes(Fakes):
+    """Chunk "a" names the bridge; BM25 finds "z" only when the question adds that name."""
+
+    texts: ClassVar[dict[str, str]] = {
+        "a": "The journal is published by the American Psychological Association."
+    }
+
+    def __init__(self) -> None:
+        super().__init__([cid("a"), cid("b"), cid("c")], [cid("a"), cid("c")])
+        self.queries: list[str] = []
+
+    def search(
+        self, question: str, k: int, allowed: object, language: str = "en"
+    ) -> list[tuple[str, float]]:
+        self.queries.append(question)
+        if "Psychological" in question:
+            return [(cid("z"), 12.0), (cid("a"), 11.0)]
+        return super().search(question, k, allowed, language)
+
+    def get_chunks(self, ids: list[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
+        found = super().get_chunks(ids)
+        return {
+            i: (replace(c, text=self.texts.get(c.doc_id, "plain words")), v)
+            for i, (c, v) in found.items()
+        }
+
+
+@pytest.mark.parametrize(("seeds", "top"), [(0, "acb"), (2, "azc")])
+def test_second_hop_places_the_passage_about_a_name_the_seed_adds_after_it(
+    seeds: int, top: str
+) -> None:
+    fakes = HopFakes()
+    catalog = FakeCatalog(states(a="a", b="b", c="c", z="z"))
+    hops = SecondHop(seeds=seeds)
+    r = Retriever(fakes, fakes, fakes, catalog, fakes, hops=hops)  # type: ignore[arg-type]
+    question = "Who was the first president of the publisher of the journal?"
+    evidence = r.retrieve(question, top_k=3, filters=Filters())
+    assert "".join(c.doc_id for c in evidence.chunks) == top
+    ranks = [c.rank_score for c in evidence.chunks]
+    assert ranks == sorted(ranks, reverse=True)  # type: ignore[type-var]
+    if seeds:  # seeds "a" and "c" (the first round's top two); only "a" adds a name
+        assert fakes.queries[1:] == [
+            "Who was the first president of the of the American Psychological Association"
+        ]
+        assert fakes.read[0] == [cid("a"), cid("c")]  # the seeds' texts, read first
+    else:
+        assert len(fakes.read) == 1
+
+
+def test_second_hop_runs_in_hybrid_mode_only() -> None:
+    fakes = HopFakes()
+    catalog = FakeCatalog(states(a="a", b="b", c="c", z="z"))
+    r = Retriever(fakes, fakes, fakes, catalog, fakes, hops=SecondHop(2))  # type: ignore[arg-type]
+    for mode in ("vector", "bm25"):
+        evidence = r.retrieve("q", top_k=3, mode=mode, filters=Filters())  # type: ignore[arg-type]
+        assert "z" not in [c.doc_id for c in evidence.chunks]
