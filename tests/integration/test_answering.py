@@ -185,3 +185,13 @@ def test_a_table_row_takes_its_header_and_the_paragraph_before() -> None:
     context = sentence_terms(table_context(text, text.index("| `INFO`")))
     assert all(holds(t, context) for t in ("level", "log", "numer", "valu"))
     assert table_context("Plain text, no table.", 5).strip() == ""
+
+
+def test_a_sentence_on_another_numbered_thing_does_not_answer(linguist: Linguist) -> None:
+    from service.qa.answerers.extractive import _names_another
+
+    asked = frame(linguist.parse("When was version 0.21 of the HOWTO posted?"))
+    assert ("version", "0.21") in asked.numbered
+    assert _names_another("Version 0.1: posted June 30 2006.", "version", "0.21")
+    assert not _names_another("Version 0.21: posted August 2008.", "version", "0.21")
+    assert not _names_another("It was posted in 2006.", "version", "0.21")

@@ -226,6 +226,13 @@ def _has_number(number: str, text: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(number)}(?![\w]|\.\d)", text) is not None
 
 
+def _names_another(text: str, label: str, number: str) -> bool:
+    """The sentence names another of the asked kind: "Version 0.1" for "version 0.21"."""
+    if _has_number(number, text):
+        return False
+    return re.search(rf"\b{re.escape(label)}s?\s+v?\d", text, re.IGNORECASE) is not None
+
+
 _HEADING = re.compile(
     r"^[#\s]*(?:[A-Z0-9][\w’'-]*\s*|(?:a|an|the|of|and|or|in|on|to|for|with)\s+){1,8}$"
 )
@@ -253,6 +260,8 @@ def _holds_focus(
     passage = cand.chunk.text
     if not all(_has_number(n, passage) for n in asked.numbers):
         return False  # "version 0.21" is not answered about version 0.1
+    if any(_names_another(cand.text, label, n) for label, n in asked.numbered):
+        return False  # nor by a sentence on "Version 0.1" in a passage that has 0.21 too
     if not all(holds(t, document) for t in asked.proper):
         return False  # "on Windows" is not answered about Linux
     setting = asked.context | asked.names

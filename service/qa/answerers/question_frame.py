@@ -112,6 +112,8 @@ class QuestionFrame:
     # The noun asked about ("the [population] of X", "which [engines]") when the answer must
     # say it: the one required term a sentence may never leave out.
     attribute: frozenset[str] = frozenset()
+    # Numbers with the word that names them ("version 0.21": ("version", "0.21")).
+    numbered: tuple[tuple[str, str], ...] = ()
     plural: bool = False  # "which [exceptions]", "what [themes]": more than one answer is asked
     terms: tuple[str, ...] = ()  # every key term of the question (stems), for coverage
     words: dict[str, str] = field(default_factory=dict)  # stem -> the question's word for it
@@ -215,6 +217,14 @@ def frame(parse: Parse) -> QuestionFrame:
         persons=tuple(frozenset(key_terms(e.text)) for e in parse.entities if e.label == "PERSON"),
         attribute=frozenset(s for i in asked_about for s in stems[i] if s in need),
         plural=head is not None and head.tag in {"NNS", "NNPS"},
+        numbered=tuple(
+            (tokens[i - 1].text.lower(), t.text.strip(".,"))
+            for i, t in enumerate(tokens)
+            if i > 0
+            and any(ch.isdigit() for ch in t.text)
+            and t.ent != "DATE"
+            and tokens[i - 1].text.isalpha()
+        ),
         # Surface stems and the lemmas' ("wrote": "write"), as a sentence's terms have both.
         terms=tuple(dict.fromkeys([*key_terms(parse.text), *need])),
         words={s: tokens[i].lemma for i in required | content for s in stems[i] if s},
