@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.qa.answerers.base import Answerer, StreamingAnswerer
+from service.qa.batching import RequestBatcher
 from service.qa.citing import Citer
 from service.qa.evidence import Draft, Evidence
 from service.qa.retrieval import Filters, Retriever
 from service.telemetry.timings import stage
 
 _SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
+# Two batches at once: while one runs Python (GIL-bound), the other's encoder and Chroma
+# calls (which release the GIL) run on the second core. Eight: the bench's client count.
+BATCH_WORKERS, MAX_BATCH = 2, 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,34 @@ class QAService:
         self.retriever = retriever
         self.answerer = answerer
         self.citer = citer
+        # The HTTP routes' way in: requests arriving together are served as one batch.
+        self._answering = RequestBatcher(self.answer_many, "answering", BATCH_WORKERS, MAX_BATCH)
+        self._retrieving = RequestBatcher(
+            self.retrieve_many, "retrieving", BATCH_WORKERS, MAX_BATCH
+        )
+
+    async def answer_batched(self, ask: Ask) -> Answer:
+        """`answer(ask)`, from the event loop, in a batch with the questions asked with it."""
+        return await self._answering.submit(ask)
+
+    async def retrieve_batched(self, ask: Ask) -> list[RetrievedChunk]:
+        """`retrieve(ask)`, from the event loop, batched likewise."""
+        return await self._retrieving.submit(ask)
+
+    def close(self) -> None:
+        """Stop the batches' threads."""
+        self._answering.close()
+        self._retrieving.close()
+
+    def answer_many(self, asks: list[Ask]) -> list[Answer]:
+        """`answer` for each, the questions embedded in one forward pass."""
+        self.retriever.embed_ahead([ask.question for ask in asks])
+        return [self.answer(ask) for ask in asks]
+
+    def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
+        """`retrieve` for each, the questions embedded in one forward pass."""
+        self.retriever.embed_ahead([ask.question for ask in asks])
+        return [self.retrieve(ask) for ask in asks]
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
