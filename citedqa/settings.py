@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         "recorded with the collection, which only the same embedder may open.",
     )
     threads: int = Field(0, ge=0, le=64, description="onnxruntime threads; 0 = all cores.")
+    onnx_spinning: bool = Field(
+        False,
+        description="Let onnxruntime's idle threads spin-wait for work (minilm): a little "
+        "faster back-to-back batches, but the spinning holds cores the rest needs.",
+    )
 
     min_evidence_score: float = Field(
         0.30, ge=-1.0, le=1.0, description="Below this retrieval similarity nothing counts."

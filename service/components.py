@@ -32,7 +32,7 @@ from service.qa.citing import Citer
 from service.qa.generation import GenerationClock
 from service.qa.lexical import LexicalIndex
 from service.qa.retrieval import Retriever, SecondHop
-from service.qa.service import QAService
+from service.qa.service import AskQueue, QAService
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
 from service.telemetry.health import HealthCheck
@@ -69,6 +69,7 @@ class Shared:
     answerer: Answerer
     judge: SupportJudge
     parser: ParserPool
+    queue: AskQueue  # one batch queue for the questions of all collections
 
     def load(self, store: Store) -> Collection:
         """One collection's state over its store: the BM25 index and the catalog are
@@ -91,7 +92,7 @@ class Shared:
             settings.bm25_weight,
             SecondHop(settings.hop_seeds),
         )
-        qa = QAService(retriever, self.answerer, Citer(texts, self.judge))
+        qa = QAService(retriever, self.answerer, Citer(texts, self.judge), self.queue)
 
         def changed(doc_ids: list[str]) -> None:
             collection.changed(doc_ids)
@@ -118,6 +119,7 @@ class Components:
     health: HealthCheck
     gate: Gate  # the access rules, for routes that show more to a caller with a key
     parser: ParserPool  # uploads are parsed in its worker processes, with a time limit
+    queue: AskQueue
 
     @property
     def store(self) -> Store:
@@ -157,6 +159,7 @@ class Components:
         )
         condenser = Condenser(backend, settings.llm_fallback_extractive)
         parser = ParserPool(PARSE_WORKERS, settings.parse_timeout, ocr_options(settings))
+        queue = AskQueue()
         shared = Shared(
             settings,
             embedder,
@@ -167,6 +170,7 @@ class Components:
             answerer,
             judge,
             parser,
+            queue,
         )
         collections = Collections(shared.load(store), shared.load, settings.max_loaded_collections)
         return cls(
@@ -180,31 +184,46 @@ class Components:
             HealthCheck(embedder, store),
             Gate(settings),
             parser,
+            queue,
         )
 
     def close(self) -> None:
         """Stop background threads (the app is shutting down)."""
+        self.queue.close()
         self.encoder.close()
         self.search.close()
         self.reader.close()
         self.parser.close()
 
 
-def _components(request: Request) -> Components:
+# The dependencies are coroutines: FastAPI runs a plain `def` dependency in the thread pool,
+# a thread hop per dependency per request for what is an attribute read (profiled under load:
+# 5% of the process's GIL time went to these hops).
+
+
+def _of(request: Request) -> Components:
     return request.app.state.components  # type: ignore[no-any-return]
 
 
-def _collection(request: Request) -> Collection:
+async def _components(request: Request) -> Components:
+    return _of(request)
+
+
+def _collection_of(request: Request) -> Collection:
+    return _of(request).collections.get(request.path_params.get("collection"))
+
+
+async def _collection(request: Request) -> Collection:
     """The collection a route's path names (`/v1/collections/{collection}/...`), else the
     default one (the routes without a collection in their path)."""
-    return _components(request).collections.get(request.path_params.get("collection"))
+    return _collection_of(request)
 
 
-def _collections(request: Request) -> Collections:
-    return _components(request).collections
+async def _collections(request: Request) -> Collections:
+    return _of(request).collections
 
 
-def _grant(request: Request) -> Grant:
+async def _grant(request: Request) -> Grant:
     """The caller's key's grant, as the middleware (service.middleware.security) found it."""
     grant = request.scope.get("state", {}).get("grant")
     if not isinstance(grant, Grant):  # a route the middleware did not guard: no rights
@@ -212,24 +231,24 @@ def _grant(request: Request) -> Grant:
     return grant
 
 
-def _qa(request: Request) -> QAService:
-    return _collection(request).qa
+async def _qa(request: Request) -> QAService:
+    return _collection_of(request).qa
 
 
-def _condenser(request: Request) -> Condenser:
-    return _components(request).condenser
+async def _condenser(request: Request) -> Condenser:
+    return _of(request).condenser
 
 
-def _store(request: Request) -> Store:
-    return _collection(request).store
+async def _store(request: Request) -> Store:
+    return _collection_of(request).store
 
 
-def _library(request: Request) -> DocumentLibrary:
-    return _collection(request).library
+async def _library(request: Request) -> DocumentLibrary:
+    return _collection_of(request).library
 
 
-def _settings(request: Request) -> Settings:
-    return _components(request).settings
+async def _settings(request: Request) -> Settings:
+    return _of(request).settings
 
 
 ComponentsDep = Annotated[Components, Depends(_components)]

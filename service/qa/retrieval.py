@@ -153,6 +153,12 @@ class Retriever:
         }
         return merge_hops(first, hops, self._hops.gap)
 
+    def embed_ahead(self, questions: list[str]) -> None:
+        """Embed several questions in one forward pass, ahead of their `retrieve` calls
+        (which then find the vectors in the encoder's cache)."""
+        with stage("embed"):
+            self._encoder.encode_many(questions)
+
     def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
         """The chunks of each document's live version, and the documents' states."""
         versions = [chunk_version(cid) for cid in chunk_ids]

@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.qa.answerers.base import Answerer, StreamingAnswerer
+from service.qa.batching import RequestBatcher
 from service.qa.citing import Citer
 from service.qa.evidence import Draft, Evidence
 from service.qa.retrieval import Filters, Retriever
 from service.telemetry.timings import stage
 
 _SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
+# Two batches at once: while one runs Python (GIL-bound), the other's encoder and Chroma
+# calls (which release the GIL) run on the second core. Eight: the bench's client count.
+BATCH_WORKERS, MAX_BATCH = 2, 8
+
+
+class AskQueue:
+    """The HTTP routes' way in, one for all collections: requests arriving together are
+    served as one batch (each collection's questions through its own `QAService`), on
+    `BATCH_WORKERS` threads in all, however many collections are loaded."""
+
+    def __init__(self) -> None:
+        self.answering: RequestBatcher[Asked, Answer] = RequestBatcher(
+            _answer_many, "answering", BATCH_WORKERS, MAX_BATCH
+        )
+        self.retrieving: RequestBatcher[Asked, list[RetrievedChunk]] = RequestBatcher(
+            _retrieve_many, "retrieving", BATCH_WORKERS, MAX_BATCH
+        )
+
+    def close(self) -> None:
+        """Stop the batches' threads."""
+        self.answering.close()
+        self.retrieving.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +54,31 @@ class Ask:
 class QAService:
     """Answers questions from the collection, with verified citations or a refusal."""
 
-    def __init__(self, retriever: Retriever, answerer: Answerer, citer: Citer) -> None:
+    def __init__(
+        self, retriever: Retriever, answerer: Answerer, citer: Citer, queue: AskQueue
+    ) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.citer = citer
+        self._queue = queue
+
+    async def answer_batched(self, ask: Ask) -> Answer:
+        """`answer(ask)`, from the event loop, in a batch with the questions asked with it."""
+        return await self._queue.answering.submit((self, ask))
+
+    async def retrieve_batched(self, ask: Ask) -> list[RetrievedChunk]:
+        """`retrieve(ask)`, from the event loop, batched likewise."""
+        return await self._queue.retrieving.submit((self, ask))
+
+    def answer_many(self, asks: list[Ask]) -> list[Answer]:
+        """`answer` for each, the questions embedded in one forward pass."""
+        self.retriever.embed_ahead([ask.question for ask in asks])
+        return [self.answer(ask) for ask in asks]
+
+    def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
+        """`retrieve` for each, the questions embedded in one forward pass."""
+        self.retriever.embed_ahead([ask.question for ask in asks])
+        return [self.retrieve(ask) for ask in asks]
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
@@ -64,3 +109,27 @@ class QAService:
         evidence = self._evidence(ask, self.answerer.evidence_pool)
         with stage("answer"):
             return self.citer.finalize(self.answerer.draft(evidence))
+
+
+Asked = tuple[QAService, Ask]
+T = TypeVar("T")
+
+
+def _per_service(items: list[Asked], run: Callable[[QAService, list[Ask]], list[T]]) -> list[T]:
+    """`run` once per collection's service with its asks; the results in the items' order."""
+    groups: dict[int, list[int]] = {}
+    for i, (qa, _) in enumerate(items):
+        groups.setdefault(id(qa), []).append(i)
+    out: dict[int, T] = {}
+    for members in groups.values():
+        qa = items[members[0]][0]
+        out.update(zip(members, run(qa, [items[i][1] for i in members]), strict=True))
+    return [out[i] for i in range(len(items))]
+
+
+def _answer_many(items: list[Asked]) -> list[Answer]:
+    return _per_service(items, QAService.answer_many)
+
+
+def _retrieve_many(items: list[Asked]) -> list[list[RetrievedChunk]]:
+    return _per_service(items, QAService.retrieve_many)

@@ -1,6 +1,10 @@
+from pathlib import Path
+
 import numpy as np
 
-from citedqa.embedder import DIMENSIONS, MAX_WORDPIECES, MiniLMEmbedder
+from citedqa.components import make_embedder
+from citedqa.embedder import DIMENSIONS, MAX_WORDPIECES, Embedder, MiniLMEmbedder
+from citedqa.settings import Settings
 
 
 def test_vectors_are_unit_length_and_meaningful(embedder: MiniLMEmbedder) -> None:
@@ -38,3 +42,18 @@ def test_llama_index_interface(embedder: MiniLMEmbedder) -> None:
     vec = embedder.get_query_embedding("hello")
     assert len(vec) == DIMENSIONS
     assert len(embedder.get_text_embedding_batch(["a", "b"])) == 2
+
+
+def test_onnx_threads_sleep_between_runs_unless_spinning_is_asked_for(tmp_path: Path) -> None:
+    """Spin-waiting onnxruntime threads took the core the service's Python needed."""
+
+    def spinning(embedder: Embedder) -> str:
+        assert isinstance(embedder, MiniLMEmbedder)
+        options = embedder._session.get_session_options()  # type: ignore[attr-defined]
+        try:
+            return str(options.get_session_config_entry("session.intra_op.allow_spinning"))
+        except RuntimeError:  # not set: onnxruntime's default, which spins
+            return "default"
+
+    assert spinning(make_embedder(Settings(data_dir=tmp_path))) == "0"
+    assert spinning(make_embedder(Settings(data_dir=tmp_path, onnx_spinning=True))) == "default"

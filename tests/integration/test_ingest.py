@@ -212,3 +212,28 @@ def test_store_calls_go_through_wrapped_collections(settings: Settings) -> None:
     assert (store.count_chunks(), store.manifest()) == before  # same records, same answers
     assert (settings.collection, "count") in calls
     assert (f"{settings.collection}-docs", "get") in calls
+
+
+def test_near_duplicate_check_reads_each_candidate_once(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three copies of one article: the third is compared with both earlier ones, whose
+    stored sentence vectors the second's check had already read (once each is enough)."""
+    text = (SEEDS / "001_bf46565b3b65e965.txt").read_text()
+    corpus = tmp_path / "copies"
+    corpus.mkdir()
+    for n, name in enumerate(("a", "b", "c")):
+        (corpus / f"{name}.txt").write_text(text + f"\nCopy number {n} of the wire story.\n")
+    reads: list[str] = []
+    read = Store.sentence_vectors
+
+    def counted(self: Store, doc_id: str) -> Any:
+        reads.append(doc_id)
+        return read(self, doc_id)
+
+    monkeypatch.setattr(Store, "sentence_vectors", counted)
+    summary = ingest_path(settings, corpus, show_progress=False)
+    assert summary.documents["added"] == 3
+    assert sorted(reads) == sorted(set(reads)) == ["a", "b"]
+    manifest = open_store(settings, make_embedder(settings)).manifest()
+    assert manifest["b"].duplicate_of == manifest["c"].duplicate_of == "a"

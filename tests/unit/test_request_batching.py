@@ -1,0 +1,143 @@
+"""Requests batched on the event loop (RequestBatcher) and several items through one
+MicroBatcher call: who shares a batch, what each request gets back, its stage timings."""
+
+import asyncio
+import threading
+
+import numpy as np
+import pytest
+
+from citedqa.errors import ShuttingDownError
+from service.qa.batching import MicroBatcher, QueryEncoder, RequestBatcher
+from service.telemetry.timings import stage, timed_request
+from tests.helpers import wait_until
+
+
+class Doubler:
+    """run(items) -> each item doubled; the first batch waits until `release` is set, so the
+    requests sent meanwhile queue up behind it (no timing assumed)."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.release = threading.Event()
+
+    def __call__(self, items: list[int]) -> list[int]:
+        self.batches.append(list(items))
+        if len(self.batches) == 1:
+            self.release.wait(timeout=30)
+        with stage("answer"):
+            if 13 in items:
+                raise ValueError("13 is refused")
+        return [2 * i for i in items]
+
+
+async def _ask_all(
+    batcher: RequestBatcher[int, int], run: Doubler, items: list[int]
+) -> list[object]:
+    first = asyncio.create_task(batcher.submit(items[0]))
+    await asyncio.sleep(0)  # the first batch starts, and is held
+    rest = [asyncio.create_task(batcher.submit(i)) for i in items[1:]]
+    await asyncio.sleep(0)
+    run.release.set()
+    return await asyncio.gather(first, *rest, return_exceptions=True)
+
+
+def test_requests_that_arrive_while_a_batch_runs_share_the_next_one() -> None:
+    run = Doubler()
+    batcher = RequestBatcher(run, "test", workers=1, max_batch=4)
+    try:
+        results = asyncio.run(_ask_all(batcher, run, list(range(7))))
+    finally:
+        batcher.close()
+    assert results == [0, 2, 4, 6, 8, 10, 12]  # each its own result, in order
+    # The lone first request ran at once; the six behind it went in batches of at most 4.
+    assert run.batches == [[0], [1, 2, 3, 4], [5, 6]]
+
+
+def test_a_failing_item_fails_its_own_request_only() -> None:
+    run = Doubler()
+    batcher = RequestBatcher(run, "test", workers=1, max_batch=8)
+    try:
+        results = asyncio.run(_ask_all(batcher, run, [1, 2, 13, 4]))
+    finally:
+        batcher.close()
+    assert results[:2] == [2, 4] and results[3] == 8
+    assert isinstance(results[2], ValueError)
+    # The batch [2, 13, 4] failed, then each of its items ran alone.
+    assert run.batches == [[1], [2, 13, 4], [2], [13], [4]]
+
+
+def test_the_batch_stage_timings_count_in_each_request() -> None:
+    async def timed(batcher: RequestBatcher[int, int]) -> dict[str, float]:
+        with timed_request() as timings:
+            await batcher.submit(3)
+        return timings.stages
+
+    run = Doubler()
+    run.release.set()
+    batcher = RequestBatcher(run, "test", workers=2, max_batch=8)
+    try:
+        stages = asyncio.run(timed(batcher))
+    finally:
+        batcher.close()
+    assert set(stages) == {"answer"}
+
+
+def test_a_closed_batcher_refuses_new_requests() -> None:
+    batcher = RequestBatcher(Doubler(), "test", workers=1, max_batch=8)
+    batcher.close()
+    with pytest.raises(ShuttingDownError):
+        asyncio.run(batcher.submit(1))
+
+
+def test_call_many_queues_its_items_together() -> None:
+    seen: list[list[int]] = []
+    release = threading.Event()
+
+    def run(items: list[int]) -> list[int]:
+        seen.append(list(items))
+        if len(seen) == 1:
+            release.wait(timeout=30)  # hold the first batch while the others queue
+        return [i + 1 for i in items]
+
+    batcher: MicroBatcher[int, int] = MicroBatcher(run, "test", max_batch=16)
+    try:
+        holder = threading.Thread(target=batcher.call, args=(0,))
+        holder.start()
+        while not seen:
+            release.wait(0.001)
+
+        def release_when_queued() -> None:
+            wait_until(lambda: batcher._queue.qsize() >= 3)
+            release.set()
+
+        queued = threading.Thread(target=release_when_queued)
+        queued.start()
+        assert batcher.call_many([1, 2, 3]) == [2, 3, 4]
+        holder.join()
+        queued.join()
+    finally:
+        batcher.close()
+    assert seen == [[0], [1, 2, 3]]
+
+
+class CountingEncoder:
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_encode_many_embeds_only_the_uncached_questions_once_each() -> None:
+    embedder = CountingEncoder()
+    encoder = QueryEncoder(embedder)  # type: ignore[arg-type]
+    try:
+        encoder.encode("ab")
+        vectors = encoder.encode_many(["ab", "abc", "abc", "abcd"])
+    finally:
+        encoder.close()
+    assert [float(v[0]) for v in vectors] == [2.0, 3.0, 3.0, 4.0]
+    embedded = [t for batch in embedder.batches for t in batch]
+    assert embedded == ["ab", "abc", "abcd"]  # "ab" from the cache, "abc" once
