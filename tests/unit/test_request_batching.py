@@ -141,3 +141,20 @@ def test_encode_many_embeds_only_the_uncached_questions_once_each() -> None:
     assert [float(v[0]) for v in vectors] == [2.0, 3.0, 3.0, 4.0]
     embedded = [t for batch in embedder.batches for t in batch]
     assert embedded == ["ab", "abc", "abcd"]  # "ab" from the cache, "abc" once
+
+
+def test_a_batch_of_several_collections_runs_once_per_collection_in_order() -> None:
+    from typing import Any
+
+    from service.qa.service import Ask, _per_service
+
+    alpha, beta = object(), object()
+    calls: list[tuple[Any, list[str]]] = []
+
+    def run(qa: Any, asks: list[Ask]) -> list[str]:
+        calls.append((qa, [a.question for a in asks]))
+        return [f"{'a' if qa is alpha else 'b'}:{a.question}" for a in asks]
+
+    items: list[Any] = [(alpha, Ask("1", 5)), (beta, Ask("2", 5)), (alpha, Ask("3", 5))]
+    assert _per_service(items, run) == ["a:1", "b:2", "a:3"]
+    assert calls == [(alpha, ["1", "3"]), (beta, ["2"])]
