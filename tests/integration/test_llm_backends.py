@@ -86,7 +86,9 @@ def test_chat_follow_up_is_condensed_by_the_llm(service: httpx.Client, fake: Fak
         return met(sent)
 
     fake.reply = reply
-    response = service.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+    response = service.post(
+        "/v1/chat/completions", json={"model": "citedqa", "messages": FOLLOW_UP}
+    )
     assert response.status_code == 200, response.text
     condensing, answering = fake.sent
     assert "Follow-up: Where was that?" in condensing.prompt
@@ -98,7 +100,9 @@ def test_chat_follow_up_is_condensed_by_the_llm(service: httpx.Client, fake: Fak
 
 def test_condensing_failure_is_a_503_problem(service: httpx.Client, fake: FakeLLM) -> None:
     fake.status = 500
-    response = service.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+    response = service.post(
+        "/v1/chat/completions", json={"model": "citedqa", "messages": FOLLOW_UP}
+    )
     assert response.status_code == 503 and "answered HTTP 500" in response.json()["detail"]
     assert len(fake.sent) == 1  # the condensing call failed: nothing else was asked
 
@@ -107,7 +111,9 @@ def test_condensing_falls_back_to_the_offline_rule(seeded_settings: Settings) ->
     down = f"http://127.0.0.1:{free_port()}"
     settings = llm_settings(seeded_settings, "openai", down, llm_fallback_extractive=True)
     with served(settings) as client:
-        response = client.post("/v1/chat/completions", json={"model": "x", "messages": FOLLOW_UP})
+        response = client.post(
+            "/v1/chat/completions", json={"model": "citedqa", "messages": FOLLOW_UP}
+        )
         assert response.status_code == 200 and not response.json()["refused"]
 
 
