@@ -3,6 +3,8 @@ MicroBatcher call: who shares a batch, what each request gets back, its stage ti
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,6 +13,13 @@ from citedqa.errors import ShuttingDownError
 from service.qa.batching import MicroBatcher, QueryEncoder, RequestBatcher
 from service.telemetry.timings import stage, timed_request
 from tests.helpers import wait_until
+
+
+def run_alone(coroutine: Any) -> Any:
+    """`asyncio.run` on a thread of its own: an earlier test in the same process may have
+    left an event loop marked running on the main thread (seen in the full suite)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Doubler:
@@ -46,7 +55,7 @@ def test_requests_that_arrive_while_a_batch_runs_share_the_next_one() -> None:
     run = Doubler()
     batcher = RequestBatcher(run, "test", workers=1, max_batch=4)
     try:
-        results = asyncio.run(_ask_all(batcher, run, list(range(7))))
+        results = run_alone(_ask_all(batcher, run, list(range(7))))
     finally:
         batcher.close()
     assert results == [0, 2, 4, 6, 8, 10, 12]  # each its own result, in order
@@ -58,7 +67,7 @@ def test_a_failing_item_fails_its_own_request_only() -> None:
     run = Doubler()
     batcher = RequestBatcher(run, "test", workers=1, max_batch=8)
     try:
-        results = asyncio.run(_ask_all(batcher, run, [1, 2, 13, 4]))
+        results = run_alone(_ask_all(batcher, run, [1, 2, 13, 4]))
     finally:
         batcher.close()
     assert results[:2] == [2, 4] and results[3] == 8
@@ -77,7 +86,7 @@ def test_the_batch_stage_timings_count_in_each_request() -> None:
     run.release.set()
     batcher = RequestBatcher(run, "test", workers=2, max_batch=8)
     try:
-        stages = asyncio.run(timed(batcher))
+        stages = run_alone(timed(batcher))
     finally:
         batcher.close()
     assert set(stages) == {"answer"}
@@ -87,7 +96,7 @@ def test_a_closed_batcher_refuses_new_requests() -> None:
     batcher = RequestBatcher(Doubler(), "test", workers=1, max_batch=8)
     batcher.close()
     with pytest.raises(ShuttingDownError):
-        asyncio.run(batcher.submit(1))
+        run_alone(batcher.submit(1))
 
 
 def test_call_many_queues_its_items_together() -> None:
