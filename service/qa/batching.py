@@ -15,8 +15,7 @@ import functools
 import json
 import queue
 import threading
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -36,6 +35,20 @@ Out = TypeVar("Out")
 Hits = list[tuple[str, float]]
 Found = dict[str, tuple[RetrievedChunk, np.ndarray]]
 _Search = tuple[Store, np.ndarray, int, dict[str, Any] | None]
+
+
+def per_group(
+    items: list[In], key: Callable[[In], Hashable], run: Callable[[list[In]], list[Out]]
+) -> list[Out]:
+    """`run` once for each group of items sharing a key (a store, a filter), the results
+    back in the items' order: a batch may mix what one call cannot serve together."""
+    groups: dict[Hashable, list[int]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(key(item), []).append(i)
+    out: dict[int, Out] = {}
+    for members in groups.values():
+        out.update(zip(members, run([items[i] for i in members]), strict=True))
+    return [out[i] for i in range(len(items))]
 
 
 class MicroBatcher(Generic[In, Out]):
@@ -164,16 +177,11 @@ class NearestSearch:
         self._batcher.close()
 
     def _search(self, asks: list[_Search]) -> list[Hits]:
-        groups: dict[tuple[int, int, str], list[int]] = defaultdict(list)
-        for i, (store, _, k, where) in enumerate(asks):
-            groups[(id(store), k, json.dumps(where, sort_keys=True))].append(i)
-        out: list[Hits] = [[] for _ in asks]
-        for members in groups.values():
-            store, _, k, where = asks[members[0]]
-            found = store.nearest(np.stack([asks[i][1] for i in members]), k, where)
-            for i, hits in zip(members, found, strict=True):
-                out[i] = hits
-        return out
+        def search(group: list[_Search]) -> list[Hits]:
+            store, _, k, where = group[0]
+            return store.nearest(np.stack([vector for _, vector, _, _ in group]), k, where)
+
+        return per_group(asks, lambda a: (id(a[0]), a[2], json.dumps(a[3], sort_keys=True)), search)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,17 +217,12 @@ class ChunkReader:
         self._batcher.close()
 
     def _read(self, asks: list[tuple[Store, list[str]]]) -> list[Found]:
-        by_store: dict[int, list[int]] = defaultdict(list)
-        for i, (store, _) in enumerate(asks):
-            by_store[id(store)].append(i)
-        out: list[Found] = [{} for _ in asks]
-        for members in by_store.values():
-            store = asks[members[0]][0]
-            wanted = dict.fromkeys(c for i in members for c in asks[i][1])
-            found = store.get_chunks(list(wanted))
-            for i in members:
-                out[i] = {c: found[c] for c in asks[i][1] if c in found}
-        return out
+        def read(group: list[tuple[Store, list[str]]]) -> list[Found]:
+            wanted = dict.fromkeys(c for _, ids in group for c in ids)
+            found = group[0][0].get_chunks(list(wanted))
+            return [{c: found[c] for c in ids if c in found} for _, ids in group]
+
+        return per_group(asks, lambda ask: id(ask[0]), read)
 
 
 @dataclass(frozen=True, slots=True)

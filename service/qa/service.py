@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from citedqa.models import Answer, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.qa.answerers.base import Answerer, StreamingAnswerer
-from service.qa.batching import RequestBatcher
+from service.qa.batching import RequestBatcher, per_group
 from service.qa.citing import Citer
 from service.qa.evidence import Draft, Evidence
 from service.qa.retrieval import Filters, Retriever
@@ -112,24 +111,19 @@ class QAService:
 
 
 Asked = tuple[QAService, Ask]
-T = TypeVar("T")
-
-
-def _per_service(items: list[Asked], run: Callable[[QAService, list[Ask]], list[T]]) -> list[T]:
-    """`run` once per collection's service with its asks; the results in the items' order."""
-    groups: dict[int, list[int]] = {}
-    for i, (qa, _) in enumerate(items):
-        groups.setdefault(id(qa), []).append(i)
-    out: dict[int, T] = {}
-    for members in groups.values():
-        qa = items[members[0]][0]
-        out.update(zip(members, run(qa, [items[i][1] for i in members]), strict=True))
-    return [out[i] for i in range(len(items))]
 
 
 def _answer_many(items: list[Asked]) -> list[Answer]:
-    return _per_service(items, QAService.answer_many)
+    return per_group(items, _service, lambda group: group[0][0].answer_many(_asks(group)))
 
 
 def _retrieve_many(items: list[Asked]) -> list[list[RetrievedChunk]]:
-    return _per_service(items, QAService.retrieve_many)
+    return per_group(items, _service, lambda group: group[0][0].retrieve_many(_asks(group)))
+
+
+def _service(item: Asked) -> int:
+    return id(item[0])  # a batch may mix collections: each runs through its own service
+
+
+def _asks(group: list[Asked]) -> list[Ask]:
+    return [ask for _, ask in group]

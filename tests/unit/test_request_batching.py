@@ -153,17 +153,14 @@ def test_encode_many_embeds_only_the_uncached_questions_once_each() -> None:
 
 
 def test_a_batch_of_several_collections_runs_once_per_collection_in_order() -> None:
-    from typing import Any
+    from service.qa.batching import per_group
 
-    from service.qa.service import Ask, _per_service
+    items = [("alpha", "1"), ("beta", "2"), ("alpha", "3")]
+    calls: list[tuple[str, list[str]]] = []
 
-    alpha, beta = object(), object()
-    calls: list[tuple[Any, list[str]]] = []
+    def run(group: list[tuple[str, str]]) -> list[str]:
+        calls.append((group[0][0], [q for _, q in group]))
+        return [f"{name[0]}:{q}" for name, q in group]
 
-    def run(qa: Any, asks: list[Ask]) -> list[str]:
-        calls.append((qa, [a.question for a in asks]))
-        return [f"{'a' if qa is alpha else 'b'}:{a.question}" for a in asks]
-
-    items: list[Any] = [(alpha, Ask("1", 5)), (beta, Ask("2", 5)), (alpha, Ask("3", 5))]
-    assert _per_service(items, run) == ["a:1", "b:2", "a:3"]
-    assert calls == [(alpha, ["1", "3"]), (beta, ["2"])]
+    assert per_group(items, lambda item: item[0], run) == ["a:1", "b:2", "a:3"]
+    assert calls == [("alpha", ["1", "3"]), ("beta", ["2"])]
