@@ -153,9 +153,7 @@ def _quantity(text: str, span: Span, frame: QuestionFrame) -> bool:
     a duration for "how long", an age for "how old", a frequency for "how often"."""
     start, end = span
     piece = text[start:end]
-    if _IN_NAME.search(text[max(0, start - 2) : start]) or text[end : end + 1].isalpha():
-        return False
-    if _model_number(text, start):
+    if _in_name(text, start, end):
         return False
     if piece.lower() == "one" and text[end : end + 4].lower() == " of ":
         return False
@@ -175,10 +173,13 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][\w-]*)\s+$")
 _OPENING = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
 
 
-def _model_number(text: str, start: int) -> bool:
-    """A number right after a capitalised word inside a sentence names a thing ("the
-    Superjet 100", "Resolution 2397"); a month before it makes a date, and a capitalised
-    word opening the sentence ("About 500 ...") is no name."""
+def _in_name(text: str, start: int, end: int) -> bool:
+    """The span is part of a name: glued to letters ("Su-57", "G20"), or a number right
+    after a capitalised word inside a sentence ("the Superjet 100", "Resolution 2397"); a
+    month before it makes a date, and a capitalised word opening the sentence ("About 500
+    ...") is no name."""
+    if _IN_NAME.search(text[max(0, start - 2) : start]) or text[end : end + 1].isalpha():
+        return True
     if not text[start : start + 1].isdigit():
         return False  # "the Su-57 [fifth]-generation fighter": a rank, not a model number
     found = _NAME_BEFORE.search(text, max(0, start - 40), start)
