@@ -27,6 +27,7 @@ from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import shortest_window
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
+from service.qa.answerers.roles import conflicts
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 
 Span = tuple[int, int]
@@ -169,6 +170,8 @@ class ExtractiveAnswerer:
             gain = sum(w for t, w in cand.hits.items() if t not in covered)
             if claims and gain < 0.15:
                 continue
+            if asked.roles and conflicts(asked.roles, self.linguist.parse(cand.text)):
+                continue  # "Who did X swear fealty to?" is not answered by "... swore to X"
             start, end = _window(cand, spans, asked)
             text = cand.text[start:end]
             claims.append(
@@ -177,7 +180,7 @@ class ExtractiveAnswerer:
                 )
             )
             covered |= set(cand.hits)
-        return claims
+        return claims or "focus_not_found"  # each gave the question's names other roles
 
     def _typed(
         self, focused: list[Candidate], asked: QuestionFrame

@@ -67,6 +67,7 @@ class Linguist:
         self._nlp: Any = None
         self._lock = threading.Lock()
         self._cache: LRUCache[str, tuple[Entity, ...]] = LRUCache(maxsize=cache_size)
+        self._parses: LRUCache[str, Parse] = LRUCache(maxsize=cache_size)
 
     def _pipeline(self) -> Any:
         if self._nlp is None:
@@ -81,14 +82,21 @@ class Linguist:
             self._pipeline()
 
     def parse(self, text: str) -> Parse:
-        """Tokens (with syntax) and entities of a short text such as a question."""
+        """Tokens (with syntax) and entities of a short text such as a question or a
+        sentence, cached by text (the same sentences come back question after question)."""
         with self._lock:
+            cached = self._parses.get(text)
+            if cached is not None:
+                return cached
             doc = self._pipeline()(text)
-        tokens = tuple(
-            Token(t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, t.idx, t.ent_type_)
-            for t in doc
-        )
-        return Parse(text, tokens, _entities(doc))
+            tokens = tuple(
+                Token(
+                    t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, t.idx, t.ent_type_
+                )
+                for t in doc
+            )
+            parsed = self._parses[text] = Parse(text, tokens, _entities(doc))
+        return parsed
 
     def entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         """Entities of each text (tagger and parser skipped), cached by text."""

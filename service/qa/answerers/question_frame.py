@@ -23,6 +23,7 @@ from typing import Literal
 
 from citedqa.terms import key_terms, stem, stopwords
 from service.qa.answerers.language import Parse, Token
+from service.qa.answerers.roles import Roles, question_roles
 
 Kind = Literal["person", "place", "time", "quantity", "reason", "class", "any"]
 
@@ -117,6 +118,9 @@ class QuestionFrame:
     plural: bool = False  # "which [exceptions]", "what [themes]": more than one answer is asked
     terms: tuple[str, ...] = ()  # every key term of the question (stems), for coverage
     words: dict[str, str] = field(default_factory=dict)  # stem -> the question's word for it
+    roles: Roles = field(
+        default_factory=Roles
+    )  # who does what to whom, by the question's names (`roles`)
 
     @property
     def yes_no(self) -> bool:
@@ -228,6 +232,7 @@ def frame(parse: Parse) -> QuestionFrame:
         # Surface stems and the lemmas' ("wrote": "write"), as a sentence's terms have both.
         terms=tuple(dict.fromkeys([*key_terms(parse.text), *need])),
         words={s: tokens[i].lemma for i in required | content for s in stems[i] if s},
+        roles=question_roles(parse),
     )
 
 

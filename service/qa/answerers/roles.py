@@ -1,0 +1,326 @@
+"""Whether a sentence gives a question's names the other role: who did what to whom.
+
+A sentence can hold every word of a question and still answer another one. "Who did King
+Charles III swear fealty to?" is not answered by "Rollo agreed to swear fealty to King
+Charles III": there Charles is the one sworn to, not the one swearing, and the question's
+answer is not in the text. Such near misses are the hardest unanswerable questions (most of
+SQuAD 2.0's adversarial ones are built this way: swapped roles, another possessor), and
+term overlap, sentence vectors and answer types all let them through.
+
+The check compares the role of each name of the question (doer or done-to of the verb the
+question and the sentence share) with its role in the sentence:
+
+- in the question, the role is read from word order, as the small parser mis-parses
+  do-support questions ("Who did X swear ... to?" gives X as an object of "did"): a name
+  between "did"/"does"/"do" and the verb is its doer; a name right after the verb of a
+  question without do-support ("Who replaced the Normans?") is its object; "by X" after a
+  passive verb is its doer;
+- in the sentence (a plain statement, which it parses well) the role is read from the
+  dependency parse: subject or agent is the doer; direct, prepositional or passive-subject
+  object is the done-to; a coordinated name takes its first conjunct's role.
+
+A sentence conflicts when a name has the other role there, or when the question's doer is a
+name and the sentence's doer of that verb is a different name ("When did Harold conquer
+England?" against "William conquered England, killing Harold"). Reciprocal verbs ("meet",
+"marry") are exempt: who met whom is said either way round. A question's possession is
+checked too: "Who was Bohemond's son?" is not answered by "Bohemond, Robert's son" (the son
+has another possessor there) nor by "his nephew Tancred" for "Tancred's nephew".
+
+No role is read where the parse gives none: the check only ever removes a sentence on
+evidence of the other reading, never for lack of a parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from citedqa.terms import stem
+from service.qa.answerers.language import Parse, Token
+
+Role = Literal["doer", "done_to"]
+
+_DO = {"do", "does", "did"}
+_BE = {"is", "are", "was", "were", "been", "being", "be"}
+# Verbs whose two sides can swap without changing what is said (reciprocal predicates).
+_RECIPROCAL = {
+    "meet", "marri", "wed", "talk", "negoti", "fight", "battl", "clash", "play", "compet",
+    "merg", "partner", "alli", "agre", "sign", "trade", "correspond", "collabor", "cooper",
+    "compar", "match", "tie", "draw", "date", "chat", "speak", "argu", "disput", "debat",
+}  # fmt: skip
+# Verbs said of anyone about anything: their doers are no evidence of another reading.
+_LIGHT = {
+    "say",
+    "said",
+    "tell",
+    "told",
+    "be",
+    "is",
+    "was",
+    "have",
+    "has",
+    "had",
+    "do",
+    "did",
+    "get",
+    "make",
+    "go",
+}
+# Honorifics and titles: "King Harold II" and "Duke William II" share no name by them.
+_TITLES = {
+    "king", "queen", "princ", "princess", "duke", "duchess", "earl", "count", "lord", "ladi",
+    "sir", "dame", "saint", "st", "pope", "emperor", "empress", "tsar", "czar", "sultan",
+    "presid", "minist", "prime", "chancellor", "governor", "mayor", "senat", "gener",
+    "colonel", "captain", "admir", "bishop", "archbishop", "father", "mr", "mrs", "ms", "dr",
+    "professor", "chief", "leader", "the", "of",
+}  # fmt: skip
+_SUBJECTS = {"nsubj", "csubj", "expl"}
+_OBJECTS = {"dobj", "nsubjpass", "pobj", "dative", "attr", "oprd"}
+
+
+@dataclass(frozen=True, slots=True)
+class NameRole:
+    """A name of the question, with its role toward a word of the question (stems)."""
+
+    name: frozenset[str]  # the name's distinctive stems (no titles, no numerals)
+    verb_word: str  # the question's word for the verb, as written
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Possession:
+    """ "X's N" in the question: the answer is an N that X has."""
+
+    owner: frozenset[str]
+    noun: str  # stem of N
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """What the question says of who does what (empty when it says nothing checkable)."""
+
+    names: tuple[NameRole, ...] = ()
+    possessions: tuple[Possession, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.possessions)
+
+
+def question_roles(parse: Parse) -> Roles:
+    """The roles a question gives its names (see the module docstring)."""
+    tokens = parse.tokens
+    wh = next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+    if wh < 0:
+        return Roles()
+    groups = _name_groups(tokens)
+    do = next((i for i in range(wh + 1, min(wh + 4, len(tokens))) if _low(tokens[i]) in _DO), -1)
+    out: list[NameRole] = []
+    for first, last in groups:
+        name = _distinctive(tokens[first : last + 1])
+        if not name:
+            continue
+        if 0 <= do < first and first - do <= (2 if tokens[do + 1].pos == "DET" else 1):
+            # "Who did [X] swear ...": the first content word after the name is its verb.
+            verb = next(
+                (i for i in range(last + 1, len(tokens)) if tokens[i].pos in {"VERB", "NOUN"}),
+                -1,
+            )
+            if verb >= 0 and not _is_name(tokens[verb]):
+                out.append(NameRole(name, tokens[verb].text, "doer"))
+            continue
+        before = first - 2 if first >= 2 and tokens[first - 1].pos == "DET" else first - 1
+        if before <= wh:
+            continue
+        if _low(tokens[before]) == "by" and before - 1 > wh and _passive(tokens, before - 1):
+            # "What castles were built by [the Irish]": the agent of a passive is its doer.
+            out.append(NameRole(name, tokens[before - 1].text, "doer"))
+        elif do < 0 and before == _verb_after(tokens, wh) and not _passive(tokens, before):
+            # "Who replaced [the Normans]": the object of a question's subject-asking verb.
+            out.append(NameRole(name, tokens[before].text, "done_to"))
+    return Roles(tuple(out), _possessions(tokens, groups))
+
+
+def conflicts(roles: Roles, sentence: Parse) -> bool:
+    """True when the sentence gives a name of the question the other role (at every place
+    the sentence uses the verb: "X said ..., Y said" agrees with "What did X say?")."""
+    tokens = sentence.tokens
+    for asked in roles.names:
+        verb_stem = stem(asked.verb_word.lower())
+        if verb_stem in _RECIPROCAL or verb_stem in _LIGHT:
+            continue
+        verdicts = [
+            _differs(asked, _roles_toward(tokens, v))
+            for v, token in enumerate(tokens)
+            if token.pos in {"VERB", "AUX"} and _same_word(token, verb_stem)
+        ]
+        if verdicts and all(verdicts):
+            return True
+    return any(_other_owner(tokens, p) for p in roles.possessions)
+
+
+def _differs(asked: NameRole, said: list[tuple[frozenset[str], Role]]) -> bool:
+    """The name has the other role toward this verb, or the verb has another doer."""
+    found = {role for name, role in said if _alike(name, asked.name)}
+    if found:
+        return asked.role not in found
+    doers = [name for name, role in said if role == "doer" and name]
+    return asked.role == "doer" and bool(doers)
+
+
+def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[str], Role]]:
+    """The names the sentence attaches to `verb`, each with its role."""
+    passive = any(t.head == verb and t.dep in {"auxpass", "nsubjpass"} for t in tokens)
+    out: list[tuple[frozenset[str], Role]] = []
+    for i, token in enumerate(tokens):
+        if _phrase_head(tokens, i) != i or not _is_name(token):
+            continue
+        role = _role(tokens, i, verb, passive)
+        if role is not None:
+            out.append((_distinctive(_phrase(tokens, i)), role))
+    return out
+
+
+def _role(tokens: Sequence[Token], i: int, verb: int, passive: bool) -> Role | None:
+    token = tokens[i]
+    while token.dep == "conj" and token.head != i:  # "the Normans and their descendants"
+        i = token.head
+        token = tokens[i]
+    if token.head == verb:
+        if token.dep in _SUBJECTS:
+            return "doer"
+        if token.dep in _OBJECTS:
+            return "done_to"
+        return None
+    prep = tokens[token.head]
+    if token.dep == "pobj" and prep.head == verb and prep.dep in {"prep", "agent", "dative"}:
+        return "doer" if prep.dep == "agent" or (passive and _low(prep) == "by") else "done_to"
+    return None
+
+
+def _possessions(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tuple[Possession, ...]:
+    """The nouns the question ties to a name: "X's N", "the X N", "the N of X"."""
+    out = []
+    for first, last in groups:
+        name = _distinctive(tokens[first : last + 1])
+        noun = _owned(tokens, last)
+        named = tokens[last].dep == "compound" and tokens[last].ent != "NORP"
+        if name and noun >= 0 and not named:  # "the [Raoulii] family" names it, owns nothing
+            out.append(Possession(name, stem(tokens[noun].lemma)))
+    return tuple(out)
+
+
+def _owned(tokens: Sequence[Token], i: int) -> int:
+    """The common noun the name at `i` modifies (-1 when none)."""
+    head = _phrase_head(tokens, i)
+    token = tokens[head]
+    if token.dep in {"poss", "amod", "compound", "nmod"}:
+        noun = token.head
+    elif token.dep == "pobj" and _low(tokens[token.head]) == "of":
+        noun = tokens[token.head].head
+    else:
+        return -1
+    return noun if tokens[noun].pos == "NOUN" and noun != head else -1
+
+
+def _other_owner(tokens: Sequence[Token], asked: Possession) -> bool:
+    """Everywhere the sentence says the N, it is someone else's ("the Byzantine general" for
+    "the Norman general", "Robert's son" for "Bohemond's son"), or the owner itself ("X, his
+    nephew" for "X's nephew")."""
+    verdicts = []
+    for i, token in enumerate(tokens):
+        if token.pos != "NOUN" or stem(token.lemma) != asked.noun:
+            continue
+        owners = [
+            _distinctive(_phrase(tokens, j))
+            for j, t in enumerate(tokens)
+            if _is_name(t) and _phrase_head(tokens, j) == j and _owned(tokens, j) == i
+        ]
+        linked = [j for j, t in enumerate(tokens) if t.head == i and t.dep == "appos"]
+        linked += [token.head] if token.dep == "appos" else []
+        itself = any(_alike(_distinctive(_phrase(tokens, j)), asked.owner) for j in linked)
+        owners = [o for o in owners if o]
+        verdicts.append(
+            itself or (bool(owners) and not any(_alike(o, asked.owner) for o in owners))
+        )
+    return bool(verdicts) and all(verdicts)
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Names that share a word, or a word's first four letters ("Korea", "Korean")."""
+    return any(x[:4] == y[:4] if min(len(x), len(y)) >= 4 else x == y for x in a for y in b)
+
+
+def _name_groups(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Runs of proper-name tokens: "King Charles III" is one name."""
+    groups: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if _is_name(tokens[i]):
+            j = i
+            while j + 1 < len(tokens) and _is_name(tokens[j + 1]):
+                j += 1
+            groups.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    return groups
+
+
+def _is_name(token: Token) -> bool:
+    return token.pos == "PROPN" or (
+        token.ent in {"PERSON", "NORP", "GPE", "ORG"} and token.text[:1].isupper()
+    )
+
+
+def _distinctive(tokens: Sequence[Token]) -> frozenset[str]:
+    return frozenset(
+        s
+        for t in tokens
+        if _is_name(t) and t.text.isalpha() and not _roman(t.text)
+        for s in [stem(t.text.lower())]
+        if s not in _TITLES
+    )
+
+
+def _roman(text: str) -> bool:
+    return bool(text) and set(text) <= set("IVXLC")
+
+
+def _phrase(tokens: Sequence[Token], head: int) -> list[Token]:
+    """The name tokens of the noun phrase headed at `head` (compounds, flat names)."""
+    return [tokens[head], *(t for t in tokens if t.head == head and t.dep in {"compound", "flat"})]
+
+
+def _phrase_head(tokens: Sequence[Token], i: int) -> int:
+    """The last token of the name `i` is part of ("Charles" in "King Charles III": "III")."""
+    token = tokens[i]
+    while token.dep in {"compound", "flat"} and token.head != i and _is_name(tokens[token.head]):
+        i = token.head
+        token = tokens[i]
+    return i
+
+
+def _same_word(token: Token, verb_stem: str) -> bool:
+    return stem(token.lemma) == verb_stem or stem(token.text.lower()) == verb_stem
+
+
+def _passive(tokens: Sequence[Token], verb: int) -> bool:
+    """A participle after a form of "be": "was built", "were conquered"."""
+    return tokens[verb].tag == "VBN" and any(
+        _low(t) in _BE for t in tokens[max(0, verb - 4) : verb]
+    )
+
+
+def _verb_after(tokens: Sequence[Token], wh: int) -> int:
+    """The verb right after the wh-phrase when there is no do-support ("Who [replaced] X")."""
+    for i in range(wh + 1, min(wh + 4, len(tokens))):
+        if tokens[i].pos == "VERB":
+            return i
+        if tokens[i].pos not in {"NOUN", "ADJ", "DET"}:
+            return -1
+    return -1
+
+
+def _low(token: Token) -> str:
+    return token.text.lower()

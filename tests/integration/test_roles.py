@@ -1,0 +1,101 @@
+"""Who did what to whom: a sentence that gives a question's name the other role does not
+answer it (`service/qa/answerers/roles.py`), with the real spaCy parser, and end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citedqa.client import Client
+from citedqa.settings import Settings
+from eval.inprocess import serve_app
+from service.app import create_app
+from service.qa.answerers.language import Linguist
+from service.qa.answerers.roles import conflicts, question_roles
+
+ROLLO = (
+    "Under their leader Rollo, the Vikings agreed to swear fealty to King Charles III of West"
+    " Francia."
+)
+CONQUEST = (
+    "In 1066, Duke William II of Normandy conquered England, killing King Harold II at Hastings."
+)
+REPLACED = (
+    "The invading Normans and their descendants replaced the Anglo-Saxons as the ruling class."
+)
+SON = "In 1107, the Normans under the command of Bohemond, Robert's son, landed in Valona."
+GENERAL = (
+    "One of the first Norman mercenaries to serve as a Byzantine general was Hervé in the 1050s."
+)
+
+
+@pytest.fixture(scope="module")
+def linguist() -> Linguist:
+    return Linguist()
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # The question's doer is the one done to in the sentence.
+        ("Who did King Charles III swear fealty to?", ROLLO),
+        # The question's object is the sentence's doer.
+        ("Who replaced the Normans as the ruling class?", REPLACED),
+        # Another name does what the question's name is asked to have done.
+        ("When did King Harold II conquer England?", CONQUEST),
+        # The noun asked for belongs to another: "Robert's son", "a Byzantine general".
+        ("Who was Bohemond's son?", SON),
+        ("When did Herve serve as a Norman general?", GENERAL),
+    ],
+)
+def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentence: str) -> None:
+    roles = question_roles(linguist.parse(question))
+    assert roles
+    assert conflicts(roles, linguist.parse(sentence))
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Who did Rollo swear fealty to?", ROLLO),
+        ("Who replaced the Anglo-Saxons as the ruling class?", REPLACED),
+        ("When did William conquer England?", CONQUEST),
+        ("Who was Robert's son?", SON),
+        ("When did Herve serve as a Byzantine general?", GENERAL),
+        # Who met whom is said either way round.
+        ("Who did Putin meet?", "Kim met Putin at the cosmodrome on Wednesday."),
+        # "X said ..., Y said": one place agrees, so no conflict.
+        (
+            "What did Putin say about the talks?",
+            "Putin said the talks went well, the spokesman Dmitry Peskov said.",
+        ),
+        # The sentence gives the name no role at all: no evidence, no conflict.
+        ("Who did Kim visit?", "The visit ended on Friday."),
+    ],
+)
+def test_the_same_role_or_none_is_no_conflict(
+    linguist: Linguist, question: str, sentence: str
+) -> None:
+    assert not conflicts(question_roles(linguist.parse(question)), linguist.parse(sentence))
+
+
+def test_a_question_without_names_has_no_roles(linguist: Linguist) -> None:
+    assert not question_roles(linguist.parse("What is the default logging level?"))
+    assert not question_roles(linguist.parse("Did the talks end?"))
+
+
+def test_a_swapped_question_is_refused_and_the_straight_one_answered(
+    settings: Settings, tmp_path: Path
+) -> None:
+    note = tmp_path / "normans.md"
+    note.write_text(f"# The Normans\n\n{ROLLO} {CONQUEST}\n\n{REPLACED}\n")
+    with serve_app(create_app(settings)) as url, Client(url) as client:
+        client.upload([note])
+        swapped = client.ask("Who did King Charles III swear fealty to?")
+        assert swapped.refused and swapped.refusal_reason == "focus_not_found"
+        straight = client.ask("Who did Rollo swear fealty to?")
+        assert not straight.refused and "King Charles III" in straight.answer
+        other = client.ask("When did King Harold II conquer England?")
+        assert other.refused
+        assert "1066" in client.ask("When did William conquer England?").answer
