@@ -47,6 +47,11 @@ def linguist() -> Linguist:
         # The noun asked for belongs to another: "Robert's son", "a Byzantine general".
         ("Who was Bohemond's son?", SON),
         ("When did Herve serve as a Norman general?", GENERAL),
+        # The sentence denies it.
+        (
+            "What tradition did the Normans have?",
+            "In the visual arts, the Normans did not have the rich traditions of the cultures.",
+        ),
     ],
 )
 def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentence: str) -> None:
@@ -70,6 +75,8 @@ def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentenc
             "What did Putin say about the talks?",
             "Putin said the talks went well, the spokesman Dmitry Peskov said.",
         ),
+        # A question that asks what was not done is answered by a denial.
+        ("Which exceptions does the package never swallow?", "It does not swallow SystemExit."),
         # The sentence gives the name no role at all: no evidence, no conflict.
         ("Who did Kim visit?", "The visit ended on Friday."),
     ],
@@ -82,7 +89,7 @@ def test_the_same_role_or_none_is_no_conflict(
 
 def test_a_question_without_names_has_no_roles(linguist: Linguist) -> None:
     assert not question_roles(linguist.parse("What is the default logging level?"))
-    assert not question_roles(linguist.parse("Did the talks end?"))
+    assert not question_roles(linguist.parse("Which exceptions does it never swallow?"))
 
 
 def test_a_swapped_question_is_refused_and_the_straight_one_answered(

@@ -67,6 +67,8 @@ _LIGHT = {
     "make",
     "go",
 }
+_NOT_PREDICATES = {"aux", "auxpass", "amod", "compound"}  # "did", "[logging] level"
+_NEGATIONS = {"not", "n't", "never", "no", "neither", "nor"}
 # Honorifics and titles: "King Harold II" and "Duke William II" share no name by them.
 _TITLES = {
     "king", "queen", "princ", "princess", "duke", "duchess", "earl", "count", "lord", "ladi",
@@ -102,9 +104,10 @@ class Roles:
 
     names: tuple[NameRole, ...] = ()
     possessions: tuple[Possession, ...] = ()
+    verbs: frozenset[str] = frozenset()  # stems of the verbs of a question not negated itself
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.possessions)
+        return bool(self.names or self.possessions or self.verbs)
 
 
 def question_roles(parse: Parse) -> Roles:
@@ -138,7 +141,16 @@ def question_roles(parse: Parse) -> Roles:
         elif do < 0 and before == _verb_after(tokens, wh) and not _passive(tokens, before):
             # "Who replaced [the Normans]": the object of a question's subject-asking verb.
             out.append(NameRole(name, tokens[before].text, "done_to"))
-    return Roles(tuple(out), _possessions(tokens, groups))
+    negated = any(t.dep == "neg" or _low(t) in _NEGATIONS for t in tokens)
+    verbs = frozenset(
+        stem(t.lemma)
+        for t in tokens
+        if t.pos in {"VERB", "AUX"}
+        and t.dep not in _NOT_PREDICATES
+        and t.lemma != "be"
+        and not negated
+    )  # "be" is left out: "X is not Y but Z" answers "What is X?"
+    return Roles(tuple(out), _possessions(tokens, groups), verbs)
 
 
 def conflicts(roles: Roles, sentence: Parse) -> bool:
@@ -156,7 +168,22 @@ def conflicts(roles: Roles, sentence: Parse) -> bool:
         ]
         if verdicts and all(verdicts):
             return True
-    return any(_other_owner(tokens, p) for p in roles.possessions)
+    if any(_other_owner(tokens, p) for p in roles.possessions):
+        return True
+    return _denied(tokens, roles.verbs)
+
+
+def _denied(tokens: Sequence[Token], verbs: frozenset[str]) -> bool:
+    """The sentence says the opposite: every use of a verb of the question is negated ("the
+    Normans did not have the rich traditions" for "What tradition did the Normans have?")."""
+    uses = [
+        v
+        for v, t in enumerate(tokens)
+        if t.pos in {"VERB", "AUX"} and t.dep not in _NOT_PREDICATES and stem(t.lemma) in verbs
+    ]
+    return bool(uses) and all(
+        any(t.head == v and (t.dep == "neg" or _low(t) in _NEGATIONS) for t in tokens) for v in uses
+    )
 
 
 def _differs(asked: NameRole, said: list[tuple[frozenset[str], Role]]) -> bool:
