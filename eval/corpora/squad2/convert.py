@@ -1,6 +1,6 @@
 """Rebuild docs/ and questions.jsonl of the squad2 dev corpus from a SQuAD 2.0 JSON file.
 
-Usage: `uv run python eval/dev-corpora/squad2/convert.py dev-v2.0.json`. Each article becomes
+Usage: `uv run python eval/corpora/squad2/convert.py dev-v2.0.json`. Each article becomes
 one document (its paragraphs joined by blank lines, its title as the first line). Each
 question keeps its SQuAD id; the distinct gold answer texts are the alternatives of one key
 fact; SQuAD 2.0's adversarial unanswerable questions (written against the paragraph to look
