@@ -280,6 +280,21 @@ def test_an_llm_answer_without_an_answer_of_the_asked_kind_is_refused(
     assert (body["refused"], body["refusal_reason"]) == (True, "no_answer_of_type")
 
 
+def test_an_llm_answer_that_swaps_who_did_what_is_refused(
+    service: httpx.Client, fake: FakeLLM
+) -> None:
+    # The passage says Moon thanked Putin: asked whom Putin thanked, that is no answer.
+    question = {"question": "Who did Putin thank for his role in North Korean issues?"}
+    fake.reply = lambda sent: (
+        f"Moon thanked Putin for his role in North Korean issues [{sent.cite('thanked Putin')}]."
+    )
+    body = service.post("/v1/query", json=question).json()
+    assert (body["refused"], body["refusal_reason"]) == (True, "focus_not_found")
+    fake.reply = lambda sent: f"Moon thanked Putin for his role [{sent.cite('thanked Putin')}]."
+    body = service.post("/v1/query", json={"question": "Who thanked Putin for his role?"}).json()
+    assert body["refused"] is False and "Moon" in body["answer"]
+
+
 def test_no_answer_from_the_llm_says_why(service: httpx.Client, fake: FakeLLM) -> None:
     fake.reply = lambda sent: "NO_ANSWER"
     body = service.post("/v1/query", json=QUESTION).json()

@@ -96,6 +96,9 @@ class LLMAnswerer:
                 claims.append(Claim(sentence, quotes))
         if claims and self._rules is not None:
             frames = self._rules.frames(evidence.question)
+            claims = [c for c in claims if not self._rules.contradicts(c.text, frames)]
+            if not claims:
+                return self._refuse("focus_not_found")  # it answered another question
             if not self._rules.answers_kind([c.text for c in claims], frames):
                 return self._refuse("no_answer_of_type")
         reason: RefusalReason | None = None if claims else "not_supported"

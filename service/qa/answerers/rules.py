@@ -4,8 +4,10 @@ An LLM answer is held to what the extractive answer is held to (issue 14): refus
 `focus_not_found` when the passages never mention what the question asks about (checked
 before the LLM is called: a question about a population the passages never mention costs no
 generation), and with `no_answer_of_type` when none of its verified sentences holds an answer
-of the asked kind (no place in an answer to "where"). An LLM words things its own way, so the
-focus may be in the passages in other words (`synonyms`).
+of the asked kind (no place in an answer to "where"). A sentence that gives the question's
+names other roles ("Moon thanked Putin" for "Who did Putin thank?", `roles`) is dropped, and
+the answer refused with `focus_not_found` when none is left. An LLM words things its own way,
+so the focus may be in the passages in other words (`synonyms`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.extractive import holds, question_parts, sentence_terms
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
+from service.qa.answerers.roles import conflicts
 from service.qa.answerers.synonyms import WordMatcher
 from service.qa.evidence import Evidence
 
@@ -59,3 +62,7 @@ class AnswerRules:
             for asked in frames
             for text, found in zip(texts, entities, strict=True)
         )
+
+    def contradicts(self, text: str, frames: Sequence[QuestionFrame]) -> bool:
+        """The text gives a name of the question another role (`roles`)."""
+        return any(f.roles and conflicts(f.roles, self._linguist.parse(text)) for f in frames)
