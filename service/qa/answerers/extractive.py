@@ -170,7 +170,9 @@ class ExtractiveAnswerer:
             gain = sum(w for t, w in cand.hits.items() if t not in covered)
             if claims and gain < 0.15:
                 continue
-            if asked.roles and conflicts(asked.roles, self.linguist.parse(cand.text)):
+            if asked.roles.may_conflict(cand.text) and conflicts(
+                asked.roles, self.linguist.parse(cand.text)
+            ):
                 continue  # "Who did X swear fealty to?" is not answered by "... swore to X"
             start, end = _window(cand, spans, asked)
             text = cand.text[start:end]

@@ -32,10 +32,12 @@ evidence of the other reading, never for lack of a parse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from citedqa.irregular import BASE_FORM
 from citedqa.terms import stem
 from service.qa.answerers.language import Parse, Token
 
@@ -68,6 +70,7 @@ _LIGHT = {
     "go",
 }
 _NOT_PREDICATES = {"aux", "auxpass", "amod", "compound"}  # "did", "[logging] level"
+_WORD = re.compile(r"[A-Za-z]+(?:n't)?")
 _NEGATIONS = {"not", "n't", "never", "no", "neither", "nor"}
 # Honorifics and titles: "King Harold II" and "Duke William II" share no name by them.
 _TITLES = {
@@ -108,6 +111,18 @@ class Roles:
 
     def __bool__(self) -> bool:
         return bool(self.names or self.possessions or self.verbs)
+
+    def may_conflict(self, text: str) -> bool:
+        """Whether `conflicts` could find anything in `text` (the question's verb or noun, or
+        a negation, is in it): a cheap test that spares most sentences the parse (5 ms)."""
+        words = _WORD.findall(text.lower())
+        found = {stem(BASE_FORM.get(w, w)) for w in words}
+        negated = any(w in _NEGATIONS or w.endswith("n't") or w == "cannot" for w in words)
+        return bool(
+            {stem(n.verb_word.lower()) for n in self.names} & found
+            or {p.noun for p in self.possessions} & found
+            or (self.verbs and negated)
+        )
 
 
 def question_roles(parse: Parse) -> Roles:
