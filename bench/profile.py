@@ -38,6 +38,8 @@ PROFILE_STAGES: dict[str, Target] = {
     # A batch's questions are embedded ahead of their `retrieve` calls (service/qa/service.py).
     "embed ahead": (Retriever, "embed_ahead"),
     "answer (extractive draft)": (ExtractiveAnswerer, "draft"),
+    # A batch's questions are parsed ahead of their drafts (`Answerer.prepare`).
+    "parse ahead": (ExtractiveAnswerer, "prepare"),
     "cite (verify + support)": (Citer, "finalize"),
     STATES: (Catalog, "states"),
     STATE_MISSES: (Store, "manifest"),
@@ -56,7 +58,8 @@ def _derived(stages: dict[str, float], total: float) -> dict[str, float]:
         "bm25 search": get("bm25 search", 0.0),
         "fetch the kept chunks (chroma get)": get("fetch the kept chunks (chroma get)", 0.0),
     }
-    answer, cite = get("answer (extractive draft)", 0.0), get("cite (verify + support)", 0.0)
+    answer = get("answer (extractive draft)", 0.0) + get("parse ahead", 0.0)
+    cite = get("cite (verify + support)", 0.0)
     return {
         **inner,
         "fusion, live-version and duplicate filtering": retrieve - sum(inner.values()),

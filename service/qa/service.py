@@ -70,8 +70,12 @@ class QAService:
         return await self._queue.retrieving.submit((self, ask))
 
     def answer_many(self, asks: list[Ask]) -> list[Answer]:
-        """`answer` for each, the questions embedded in one forward pass."""
-        self.retriever.embed_ahead([ask.question for ask in asks])
+        """`answer` for each, the questions embedded in one forward pass and prepared for
+        the answerer together (the extractive one parses them in one spaCy pass)."""
+        questions = [ask.question for ask in asks]
+        self.retriever.embed_ahead(questions)
+        with stage("answer"):
+            self.answerer.prepare(questions)
         return [self.answer(ask) for ask in asks]
 
     def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
