@@ -109,6 +109,12 @@ def test_metrics_count_requests_stages_and_refusals(seeded_settings: Settings) -
     assert _sample(text, "citedqa_answers_total", outcome="refused") == 2
     assert _sample(text, "citedqa_stage_seconds_count", stage="embed") == 3
     assert _sample(text, "http_requests_total", handler="/v1/query", status="2xx") == 3
+    # The instrumentator's other default series, by route template (scrapes uncounted).
+    assert _sample(text, "http_request_duration_seconds_count", handler="/v1/query") == 3
+    assert _sample(text, "http_request_size_bytes_sum", handler="/v1/query") > 0
+    assert _sample(text, "http_response_size_bytes_count", handler="/v1/query") == 3
+    assert "http_request_duration_highr_seconds_bucket" in text
+    assert 'handler="/metrics"' not in text
     assert "process_resident_memory_bytes" in text
 
 
