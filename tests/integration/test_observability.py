@@ -58,7 +58,7 @@ def test_an_unexpected_error_is_a_500_problem_with_its_request_id(
         raise RuntimeError("bug")
 
     with client_for(seeded_settings) as api:
-        api.app.state.components.qa.answer = boom  # type: ignore[attr-defined]
+        api.app.state.components.qa.answer_many = boom  # type: ignore[attr-defined]
         response = api.post("/v1/query", json=KIM, headers={"X-Request-ID": "req-500"})
     assert response.status_code == 500 and response.headers["x-request-id"] == "req-500"
     assert "req-500" in response.json()["detail"] and "bug" not in response.text
