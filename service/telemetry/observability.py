@@ -7,7 +7,7 @@ latencies and answered/refused counts; it is an API route, so it needs the API k
 is set. The HTTP metrics (same names, labels and buckets as the instrumentator's) are
 counted by `RequestContext`, which already sees every request's status and time: the
 instrumentator's own middleware matched the path against every route, built a Request and
-a Response and ran an `asyncio.gather` for each request, 0.7 ms of GIL a request under load.
+a Response and ran an `asyncio.gather` for each request (0.1 ms of GIL a request at c=8).
 """
 
 from __future__ import annotations
