@@ -28,16 +28,16 @@ from service.qa.texts import DocumentTexts
 STATES = "live-version and duplicate-group look-ups (Catalog.states)"
 STATE_MISSES = "chroma manifest reads for them (cache miss)"
 TEXTS = "document text reads for citations (DocumentTexts.get)"
-# Stage -> function. Nested: retrieve + embed ahead ⊃ embed, vector search, bm25, fetch.
+# Stage -> function. Nested: retrieve ⊃ embed, vector search, bm25, fetch.
 PROFILE_STAGES: dict[str, Target] = {
     "embed question": (MiniLMEmbedder, "encode_queries"),
     "vector search": (Store, "nearest"),
     "bm25 search": (LexicalIndex, "search"),
     "fetch the kept chunks (chroma get)": (Store, "get_chunks"),
-    "retrieve (all of retrieval)": (Retriever, "retrieve"),
-    # A batch's questions are embedded ahead of their `retrieve` calls (service/qa/service.py).
-    "embed ahead": (Retriever, "embed_ahead"),
+    "retrieve (all of retrieval)": (Retriever, "retrieve_many"),
     "answer (extractive draft)": (ExtractiveAnswerer, "draft"),
+    # A batch's questions are parsed ahead of their drafts (`Answerer.prepare`).
+    "parse ahead": (ExtractiveAnswerer, "prepare"),
     "cite (verify + support)": (Citer, "finalize"),
     STATES: (Catalog, "states"),
     STATE_MISSES: (Store, "manifest"),
@@ -49,14 +49,15 @@ WARMUP = 5
 def _derived(stages: dict[str, float], total: float) -> dict[str, float]:
     """Exclusive stage times from nested ones, plus the HTTP/app remainder."""
     get = stages.get
-    retrieve = get("retrieve (all of retrieval)", 0.0) + get("embed ahead", 0.0)
+    retrieve = get("retrieve (all of retrieval)", 0.0)
     inner = {
         "embed question": get("embed question", 0.0),
         "vector search (chroma: ids and distances)": get("vector search", 0.0),
         "bm25 search": get("bm25 search", 0.0),
         "fetch the kept chunks (chroma get)": get("fetch the kept chunks (chroma get)", 0.0),
     }
-    answer, cite = get("answer (extractive draft)", 0.0), get("cite (verify + support)", 0.0)
+    answer = get("answer (extractive draft)", 0.0) + get("parse ahead", 0.0)
+    cite = get("cite (verify + support)", 0.0)
     return {
         **inner,
         "fusion, live-version and duplicate filtering": retrieve - sum(inner.values()),

@@ -172,6 +172,13 @@ class NearestSearch:
         """The `k` nearest (chunk_id, cosine) to a unit vector in `store`, best first."""
         return self._batcher.call((store, vector, k, where))
 
+    def nearest_many(
+        self, store: Store, asks: list[tuple[np.ndarray, int, dict[str, Any] | None]]
+    ) -> list[Hits]:
+        """`nearest` for each (vector, k, where), handed over together: one call per
+        (k, where) for the lot."""
+        return self._batcher.call_many([(store, vector, k, where) for vector, k, where in asks])
+
     def close(self) -> None:
         """Stop the search thread."""
         self._batcher.close()
@@ -195,6 +202,10 @@ class StoreSearch:
         """The `k` nearest (chunk_id, cosine) to a unit vector, best first."""
         return self.search.nearest(self.store, vector, k, where)
 
+    def nearest_many(self, asks: list[tuple[np.ndarray, int, dict[str, Any] | None]]) -> list[Hits]:
+        """`nearest` for each (vector, k, where), in one hand-over."""
+        return self.search.nearest_many(self.store, asks) if asks else []
+
 
 class ChunkReader:
     """`Store.get_chunks` from many threads: one read per store for the chunks of a batch."""
@@ -211,6 +222,12 @@ class ChunkReader:
     def get_chunks(self, store: Store, chunk_ids: list[str]) -> Found:
         """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
         return self._batcher.call((store, chunk_ids)) if chunk_ids else {}
+
+    def get_chunks_many(self, store: Store, id_lists: list[list[str]]) -> list[Found]:
+        """`get_chunks` for each list of ids, handed over together: one read for the lot."""
+        asks = [(store, ids) for ids in id_lists if ids]
+        found = iter(self._batcher.call_many(asks) if asks else [])
+        return [next(found) if ids else {} for ids in id_lists]
 
     def close(self) -> None:
         """Stop the reader thread."""
@@ -235,6 +252,10 @@ class StoreReader:
     def get_chunks(self, chunk_ids: list[str]) -> Found:
         """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
         return self.reader.get_chunks(self.store, chunk_ids)
+
+    def get_chunks_many(self, id_lists: list[list[str]]) -> list[Found]:
+        """`get_chunks` for each list of ids, in one read."""
+        return self.reader.get_chunks_many(self.store, id_lists)
 
 
 class RequestBatcher(Generic[In, Out]):

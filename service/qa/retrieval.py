@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,33 @@ class Filters:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Search:
+    """One question to retrieve the `top_k` best chunks for, and how."""
+
+    question: str
+    top_k: int
+    mode: RetrievalMode = "hybrid"
+    filters: Filters = Filters()
+
+    @property
+    def depth(self) -> int:
+        """Candidates each search returns: extra ones make up for stale and collapsed hits,
+        and feed the fusion."""
+        return max(2 * self.top_k, self.top_k + 10)
+
+
+@dataclasses.dataclass(slots=True)
+class _Run:
+    """One search's state while its batch goes through the stages together."""
+
+    search: Search
+    mode: RetrievalMode
+    vector: np.ndarray
+    language: str
+    ranked: Ranking = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SecondHop:
     """How the second round runs: the best `seeds` first-round documents seed a BM25
     search each (0: no second round) with at most `names` of their names, whose hits are
@@ -76,6 +104,11 @@ class Retriever:
     Both searches and the fusion work on chunk ids alone (an id names its document and
     version, see `chunk_version`); only the chunks that can make the top `k` are then read
     from the store, in one request.
+
+    A batch of searches (`retrieve_many`, a request batch's) goes through each stage
+    together: one Chroma query for all their vectors, one read for all their seeds, one
+    for all their kept chunks, each one hop to the store's batcher thread and back, where
+    one search after another cost three hops and three Chroma calls each.
     """
 
     def __init__(
@@ -106,58 +139,82 @@ class Retriever:
         filters: Filters | None = None,
     ) -> Evidence:
         """The `top_k` best chunks for the question, best first."""
-        filters = filters or Filters()
-        if mode == "hybrid" and not self._lexical.is_current():
-            # A BM25 index that lags the store (being rebuilt after a write) would outvote
-            # fresh vector hits with old text: until it is current, vector search alone.
-            mode = "vector"
+        return self.retrieve_many([Search(question, top_k, mode, filters or Filters())])[0]
+
+    def retrieve_many(self, searches: Sequence[Search]) -> list[Evidence]:
+        """`retrieve` for each search, the batch's store calls shared."""
+        # A BM25 index that lags the store (being rebuilt after a write) would outvote
+        # fresh vector hits with old text: until it is current, vector search alone.
+        lagging = not self._lexical.is_current()
+        questions = [search.question for search in searches]
         with stage("embed"):
-            vector = self._encoder.encode(question)
-            language = question_language(question)
-        # Extra candidates make up for stale and collapsed hits, and feed the fusion.
-        depth = max(2 * top_k, top_k + 10)
-        rankings: list[list[tuple[str, float]]] = []
-        if mode in ("hybrid", "vector"):
-            rankings.append(self._search.nearest(vector, depth, filters.chroma_where()))
-        if mode in ("hybrid", "bm25"):
-            rankings.append(self._lexical.search(question, depth, filters.allowed(), language))
-        weights = [1.0, self._bm25_weight] if mode == "hybrid" else [1.0]
-        ranked = _fuse(rankings, weights, self._rrf_k)
-        if mode == "hybrid" and self._hops.seeds:
+            vectors = self._encoder.encode_many(questions)
+            languages = [question_language(question) for question in questions]
+        runs = [
+            _Run(search, "vector" if search.mode == "hybrid" and lagging else search.mode, v, lang)
+            for search, v, lang in zip(searches, vectors, languages, strict=True)
+        ]
+        by_vector = [run for run in runs if run.mode in ("hybrid", "vector")]
+        asks = [(r.vector, r.search.depth, r.search.filters.chroma_where()) for r in by_vector]
+        nearest = dict(zip(map(id, by_vector), self._search.nearest_many(asks), strict=True))
+        for run in runs:
+            search = run.search
+            rankings = [nearest[id(run)]] if id(run) in nearest else []
+            if run.mode in ("hybrid", "bm25"):
+                allowed = search.filters.allowed()
+                rankings.append(
+                    self._lexical.search(search.question, search.depth, allowed, run.language)
+                )
+            weights = [1.0, self._bm25_weight] if run.mode == "hybrid" else [1.0]
+            run.ranked = _fuse(rankings, weights, self._rrf_k)
+        hopping = [run for run in runs if run.mode == "hybrid" and self._hops.seeds]
+        if hopping:
             with stage("second_hop"):
-                ranked = self._second_hop(question, ranked, depth, filters, language)
-        fused = dict(ranked)
-        live, states = self._live(list(fused))
-        chunks = self._read(_may_be_kept(live, states, top_k), vector, fused)
-        kept = _collapse(chunks, states, top_k)
-        return Evidence(question=question, vector=vector, chunks=kept, language=language)
+                self._second_hops(hopping)
+        fused = [dict(run.ranked) for run in runs]
+        lives = [self._live(list(scores)) for scores in fused]
+        wanted = [
+            _may_be_kept(live, states, run.search.top_k)
+            for run, (live, states) in zip(runs, lives, strict=True)
+        ]
+        found = self._reader.get_chunks_many(wanted)
+        return [
+            Evidence(
+                question=run.search.question,
+                vector=run.vector,
+                chunks=_collapse(_scored(ids, got, run.vector, scores), states, run.search.top_k),
+                language=run.language,
+            )
+            for run, ids, got, scores, (_, states) in zip(
+                runs, wanted, found, fused, lives, strict=True
+            )
+        ]
 
-    def _second_hop(
-        self, question: str, first: Ranking, depth: int, filters: Filters, language: str
-    ) -> Ranking:
-        """`first` with the second-round hits of each seed (the best chunk of each of the
-        first `seeds` documents) merged in; a seed that adds no name searches nothing."""
-        seeds = _seeds(first, self._hops.seeds)
-        found = self._reader.get_chunks(seeds)
-        queries = {
-            seed: query
-            for seed in seeds
-            if seed in found
-            and (query := bridge_query(question, found[seed][0].text, self._hops.names, language))
-        }
-        if not queries:
-            return first
-        hops = {
-            seed: self._lexical.search(query, depth, filters.allowed(), language)
-            for seed, query in queries.items()
-        }
-        return merge_hops(first, hops, self._hops.gap)
-
-    def embed_ahead(self, questions: list[str]) -> None:
-        """Embed several questions in one forward pass, ahead of their `retrieve` calls
-        (which then find the vectors in the encoder's cache)."""
-        with stage("embed"):
-            self._encoder.encode_many(questions)
+    def _second_hops(self, runs: list[_Run]) -> None:
+        """Each run's ranking with the second-round hits of each seed (the best chunk of
+        each of the first `seeds` documents) merged in; a seed that adds no name searches
+        nothing. The seeds of all runs are read at once."""
+        seeds = [_seeds(run.ranked, self._hops.seeds) for run in runs]
+        for run, its_seeds, found in zip(
+            runs, seeds, self._reader.get_chunks_many(seeds), strict=True
+        ):
+            question, language = run.search.question, run.language
+            queries = {
+                seed: query
+                for seed in its_seeds
+                if seed in found
+                and (
+                    query := bridge_query(question, found[seed][0].text, self._hops.names, language)
+                )
+            }
+            if not queries:
+                continue
+            allowed = run.search.filters.allowed()
+            hops = {
+                seed: self._lexical.search(query, run.search.depth, allowed, language)
+                for seed, query in queries.items()
+            }
+            run.ranked = merge_hops(run.ranked, hops, self._hops.gap)
 
     def _live(self, chunk_ids: list[str]) -> tuple[list[str], dict[str, DocState]]:
         """The chunks of each document's live version, and the documents' states."""
@@ -173,19 +230,22 @@ class Retriever:
         ]
         return live, states
 
-    def _read(
-        self, chunk_ids: list[str], vector: np.ndarray, rank_scores: dict[str, float]
-    ) -> list[RetrievedChunk]:
-        """The chunks, in order, scored by cosine to the question and carrying the score
-        they were ranked by; ids deleted meanwhile are left out."""
-        found = self._reader.get_chunks(chunk_ids)
-        return [
-            dataclasses.replace(
-                found[cid][0], score=float(found[cid][1] @ vector), rank_score=rank_scores[cid]
-            )
-            for cid in chunk_ids
-            if cid in found
-        ]
+
+def _scored(
+    chunk_ids: list[str],
+    found: dict[str, tuple[RetrievedChunk, np.ndarray]],
+    vector: np.ndarray,
+    rank_scores: dict[str, float],
+) -> list[RetrievedChunk]:
+    """The chunks read, in order, scored by cosine to the question and carrying the score
+    they were ranked by; ids deleted meanwhile are left out."""
+    return [
+        dataclasses.replace(
+            found[cid][0], score=float(found[cid][1] @ vector), rank_score=rank_scores[cid]
+        )
+        for cid in chunk_ids
+        if cid in found
+    ]
 
 
 def _seeds(ranking: list[tuple[str, float]], count: int) -> list[str]:

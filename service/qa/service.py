@@ -12,7 +12,7 @@ from service.qa.answerers.base import Answerer, StreamingAnswerer
 from service.qa.batching import RequestBatcher, per_group
 from service.qa.citing import Citer
 from service.qa.evidence import Draft, Evidence
-from service.qa.retrieval import Filters, Retriever
+from service.qa.retrieval import Filters, Retriever, Search
 from service.telemetry.timings import stage
 
 _SENTENCE_END = re.compile(r"(?<=\]) (?=\S)")
@@ -70,23 +70,29 @@ class QAService:
         return await self._queue.retrieving.submit((self, ask))
 
     def answer_many(self, asks: list[Ask]) -> list[Answer]:
-        """`answer` for each, the questions embedded in one forward pass."""
-        self.retriever.embed_ahead([ask.question for ask in asks])
-        return [self.answer(ask) for ask in asks]
+        """`answer` for each: retrieved together (one forward pass, shared store calls) and
+        prepared for the answerer together (the extractive one parses them in one pass)."""
+        evidence = self._evidence_many(asks, self.answerer.evidence_pool)
+        with stage("answer"):
+            self.answerer.prepare([ask.question for ask in asks])
+        return [self._answer(found) for found in evidence]
 
     def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
-        """`retrieve` for each, the questions embedded in one forward pass."""
-        self.retriever.embed_ahead([ask.question for ask in asks])
-        return [self.retrieve(ask) for ask in asks]
+        """`retrieve` for each, retrieved together."""
+        return [found.chunks for found in self._evidence_many(asks)]
 
     def retrieve(self, ask: Ask) -> list[RetrievedChunk]:
         """The evidence the answerer would see."""
         return self._evidence(ask).chunks
 
     def _evidence(self, ask: Ask, pool: int | None = None) -> Evidence:
+        return self._evidence_many([ask], pool)[0]
+
+    def _evidence_many(self, asks: list[Ask], pool: int | None = None) -> list[Evidence]:
         with stage("retrieve"):
-            k = max(ask.top_k, pool or 0)
-            return self.retriever.retrieve(ask.question, k, ask.mode, ask.filters)
+            return self.retriever.retrieve_many(
+                [Search(a.question, max(a.top_k, pool or 0), a.mode, a.filters) for a in asks]
+            )
 
     def stream(self, ask: Ask) -> Generator[str | Answer, None, None]:
         """Answer text as it is produced, then the verified Answer (which replaces it)."""
@@ -105,7 +111,9 @@ class QAService:
 
     def answer(self, ask: Ask) -> Answer:
         """A cited answer, or the refusal when the evidence does not answer."""
-        evidence = self._evidence(ask, self.answerer.evidence_pool)
+        return self._answer(self._evidence(ask, self.answerer.evidence_pool))
+
+    def _answer(self, evidence: Evidence) -> Answer:
         with stage("answer"):
             return self.citer.finalize(self.answerer.draft(evidence))
 

@@ -195,3 +195,22 @@ def test_a_sentence_on_another_numbered_thing_does_not_answer(linguist: Linguist
     assert _names_another("Version 0.1: posted June 30 2006.", "version", "0.21")
     assert not _names_another("Version 0.21: posted August 2008.", "version", "0.21")
     assert not _names_another("It was posted in 2006.", "version", "0.21")
+
+
+def test_a_batch_of_questions_is_parsed_ahead_in_one_pass_as_each_alone(
+    linguist: Linguist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.qa.answerers.extractive import ExtractiveAnswerer, question_parts
+
+    questions = [
+        "Where did Putin and Kim meet?",
+        "Who guided Kim, and what did he see at the cosmodrome?",
+        "How many rounds of talks were held?",
+        "Where did Putin and Kim meet?",  # twice in one batch
+    ]
+    together = Linguist()
+    ExtractiveAnswerer(together, 0.0, 0.0).prepare(questions)
+    # Every part is in the cache now: the drafts of the batch never run the pipeline.
+    monkeypatch.setattr(together, "_pipeline", lambda: pytest.fail("parsed again"))
+    for part in (p for q in questions for p in question_parts(q)):
+        assert together.parse(part) == linguist.parse(part)

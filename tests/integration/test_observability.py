@@ -58,7 +58,7 @@ def test_an_unexpected_error_is_a_500_problem_with_its_request_id(
         raise RuntimeError("bug")
 
     with client_for(seeded_settings) as api:
-        api.app.state.components.qa.answer = boom  # type: ignore[attr-defined]
+        api.app.state.components.qa.answer_many = boom  # type: ignore[attr-defined]
         response = api.post("/v1/query", json=KIM, headers={"X-Request-ID": "req-500"})
     assert response.status_code == 500 and response.headers["x-request-id"] == "req-500"
     assert "req-500" in response.json()["detail"] and "bug" not in response.text
@@ -109,6 +109,12 @@ def test_metrics_count_requests_stages_and_refusals(seeded_settings: Settings) -
     assert _sample(text, "citedqa_answers_total", outcome="refused") == 2
     assert _sample(text, "citedqa_stage_seconds_count", stage="embed") == 3
     assert _sample(text, "http_requests_total", handler="/v1/query", status="2xx") == 3
+    # The instrumentator's other default series, by route template (scrapes uncounted).
+    assert _sample(text, "http_request_duration_seconds_count", handler="/v1/query") == 3
+    assert _sample(text, "http_request_size_bytes_sum", handler="/v1/query") > 0
+    assert _sample(text, "http_response_size_bytes_count", handler="/v1/query") == 3
+    assert "http_request_duration_highr_seconds_bucket" in text
+    assert 'handler="/metrics"' not in text
     assert "process_resident_memory_bytes" in text
 
 

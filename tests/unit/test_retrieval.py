@@ -16,7 +16,15 @@ import pytest
 
 from citedqa.models import RetrievedChunk, chunk_version
 from service.qa.catalog import DocState
-from service.qa.retrieval import Filters, Retriever, SecondHop, _collapse, _may_be_kept, _seeds
+from service.qa.retrieval import (
+    Filters,
+    Retriever,
+    Search,
+    SecondHop,
+    _collapse,
+    _may_be_kept,
+    _seeds,
+)
 from service.qa.retrieval import _fuse as _fuse_scored
 
 HASH_A = "aaaaaaaaaaaa" + "0" * 52
@@ -209,12 +217,17 @@ class Fakes:
     def __init__(self, vector_hits: list[str], bm25_hits: list[str], current: bool = True):
         self.vector_hits, self.bm25_hits, self.current = vector_hits, bm25_hits, current
         self.read: list[list[str]] = []
+        self.searches: list[int] = []  # vectors a call
+        self.reads: list[int] = []  # id lists a call
 
-    def encode(self, question: str) -> np.ndarray:
-        return np.array([1.0, 0.0], dtype=np.float32)
+    def encode_many(self, questions: list[str]) -> list[np.ndarray]:
+        return [np.array([1.0, 0.0], dtype=np.float32) for _ in questions]
 
-    def nearest(self, vector: np.ndarray, k: int, where: object) -> list[tuple[str, float]]:
-        return [(c, 0.9 - i / 10) for i, c in enumerate(self.vector_hits[:k])]
+    def nearest_many(
+        self, asks: list[tuple[np.ndarray, int, object]]
+    ) -> list[list[tuple[str, float]]]:
+        self.searches.append(len(asks))
+        return [[(c, 0.9 - i / 10) for i, c in enumerate(self.vector_hits[:k])] for _, k, _ in asks]
 
     def is_current(self) -> bool:
         return self.current
@@ -223,6 +236,12 @@ class Fakes:
         self, question: str, k: int, allowed: object, language: str = "en"
     ) -> list[tuple[str, float]]:
         return [(c, 9.0 - i) for i, c in enumerate(self.bm25_hits[:k])]
+
+    def get_chunks_many(
+        self, id_lists: list[list[str]]
+    ) -> list[dict[str, tuple[RetrievedChunk, np.ndarray]]]:
+        self.reads.append(len(id_lists))
+        return [self.get_chunks(ids) for ids in id_lists]
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[RetrievedChunk, np.ndarray]]:
         self.read.append(list(ids))
@@ -321,3 +340,17 @@ def test_second_hop_runs_in_hybrid_mode_only() -> None:
     for mode in ("vector", "bm25"):
         evidence = r.retrieve("q", top_k=3, mode=mode, filters=Filters())  # type: ignore[arg-type]
         assert "z" not in [c.doc_id for c in evidence.chunks]
+
+
+def test_a_batch_of_searches_shares_one_vector_search_and_one_read_a_stage() -> None:
+    fakes = HopFakes()
+    catalog = FakeCatalog(states(a="a", b="b", c="c", z="z"))
+    r = Retriever(fakes, fakes, fakes, catalog, fakes, hops=SecondHop(2))  # type: ignore[arg-type]
+    question = "Who was the first president of the publisher of the journal?"
+    searches = [Search(question, 3), Search("q", 2, "vector"), Search(question, 3)]
+    batch = r.retrieve_many(searches)
+    # One vector search for all three, one read of the seeds (of the two hybrid
+    # searches), one of the kept chunks (of all three); and the same chunks as one by one.
+    assert fakes.searches == [3] and fakes.reads == [2, 3]
+    alone = [r.retrieve(s.question, s.top_k, s.mode) for s in searches]
+    assert [e.chunks for e in batch] == [e.chunks for e in alone]

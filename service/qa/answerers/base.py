@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from service.qa.evidence import Draft, Evidence
@@ -16,6 +16,11 @@ class Answerer(Protocol):
     # Chunks it reads beyond the request's top_k (0: exactly top_k). An LLM's prompt stays
     # at top_k; the extractive answerer reads sentences from a wider pool.
     evidence_pool: int
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """Ahead of the drafts of questions asked together, the work they can share (the
+        extractive answerer parses them in one spaCy pass); nothing for most answerers."""
+        ...
 
     def draft(self, evidence: Evidence) -> Draft:
         """Answer from the evidence only; return an empty Draft when it does not answer."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,6 +93,10 @@ class ExtractiveAnswerer:
 
     def frame(self, question: str) -> QuestionFrame:
         return frame(self.linguist.parse(question))
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """Parse a batch's questions in one pass; `draft` then finds them in the cache."""
+        parse_ahead(self.linguist, questions)
 
     def candidates(self, evidence: Evidence, asked: QuestionFrame) -> list[Candidate]:
         """Every distinct sentence of the evidence, best first."""
@@ -225,6 +230,11 @@ def question_parts(question: str) -> list[str]:
     if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
         return [question]
     return [f"{lead.strip()}: {p}" if lead.strip() else p for p in pieces]
+
+
+def parse_ahead(linguist: Linguist, questions: Sequence[str]) -> None:
+    """Every part of each question parsed, in one pass, into the linguist's cache."""
+    linguist.parse_many([part for question in questions for part in question_parts(question)])
 
 
 def _has_number(number: str, text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from citedqa.errors import LLMUnavailableError
 from service.qa.answerers.base import Answerer, StreamingAnswerer
@@ -24,6 +24,10 @@ class FallbackAnswerer:
         self.name = primary.name
         self.model = primary.model
         self.evidence_pool = primary.evidence_pool
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """The primary's; the fallback, seldom asked, prepares its own when it is."""
+        self.primary.prepare(questions)
 
     def draft(self, evidence: Evidence) -> Draft:
         try:

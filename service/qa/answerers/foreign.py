@@ -11,6 +11,8 @@ vector says nothing about the documents, so the question is refused as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from citedqa.languages import is_foreign
 from service.qa.answerers.base import Answerer
 from service.qa.answerers.extractive import evidence_sentences
@@ -37,6 +39,10 @@ class LanguageRouter:
         self.multilingual = multilingual
         self.min_evidence_score = min_evidence_score
         self.min_sentence_score = min_sentence_score
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """The English answerer's (a foreign question costs it a wasted parse, no more)."""
+        self.english.prepare(questions)
 
     def draft(self, evidence: Evidence) -> Draft:
         if not is_foreign(evidence.language):

@@ -13,7 +13,7 @@ passages never mention what is asked, and no answer without an answer of the ask
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
@@ -42,6 +42,11 @@ class LLMAnswerer:
         self._judge = judge
         self._min_evidence_score = min_evidence_score
         self._rules = rules
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """The rules' question parses, in one pass (the LLM itself has nothing to share)."""
+        if self._rules is not None:
+            self._rules.prepare(questions)
 
     def draft(self, evidence: Evidence) -> Draft:
         reason = self._refusal_before(evidence)

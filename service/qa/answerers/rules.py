@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from citedqa.terms import stopwords, words
 from service.qa.answerers.answer_types import answer_spans
-from service.qa.answerers.extractive import holds, question_parts, sentence_terms
+from service.qa.answerers.extractive import holds, parse_ahead, question_parts, sentence_terms
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
 from service.qa.answerers.roles import conflicts
@@ -30,6 +30,10 @@ class AnswerRules:
     def __init__(self, linguist: Linguist, matcher: WordMatcher | None = None) -> None:
         self._linguist = linguist
         self._matcher = matcher
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """Parse a batch's questions in one pass, ahead of their `frames`."""
+        parse_ahead(self._linguist, questions)
 
     def frames(self, question: str) -> list[QuestionFrame]:
         """One frame a part of the question ("Who ..., and where ...?" has two)."""
