@@ -47,6 +47,8 @@ def linguist() -> Linguist:
         # The noun asked for belongs to another: "Robert's son", "a Byzantine general".
         ("Who was Bohemond's son?", SON),
         ("When did Herve serve as a Norman general?", GENERAL),
+        # The opposite preposition: fled to, not from.
+        ("Who fled from southern Italy?", "Several monks of Saint-Evroul fled to southern Italy."),
         # The sentence denies it.
         (
             "What tradition did the Normans have?",
@@ -75,6 +77,7 @@ def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentenc
             "What did Putin say about the talks?",
             "Putin said the talks went well, the spokesman Dmitry Peskov said.",
         ),
+        ("Who fled to southern Italy?", "Several monks of Saint-Evroul fled to southern Italy."),
         # A question that asks what was not done is answered by a denial.
         ("Which exceptions does the package never swallow?", "It does not swallow SystemExit."),
         # The sentence gives the name no role at all: no evidence, no conflict.
@@ -106,3 +109,19 @@ def test_a_swapped_question_is_refused_and_the_straight_one_answered(
         other = client.ask("When did King Harold II conquer England?")
         assert other.refused
         assert "1066" in client.ask("When did William conquer England?").answer
+
+
+def test_when_the_best_sentence_swaps_the_roles_a_runner_up_does_not_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # The runner-up has Charles and an answer of the asked kind near the focus, but is a
+    # worse match: before, it answered once the best sentence was set aside.
+    note = tmp_path / "fealty.md"
+    note.write_text(
+        f"# Fealty\n\n{ROLLO}\n\nLater, King Charles III of West Francia met Count Odo,"
+        " who swore no fealty.\n"
+    )
+    with serve_app(create_app(settings)) as url, Client(url) as client:
+        client.upload([note])
+        swapped = client.ask("Who did King Charles III swear fealty to?")
+        assert swapped.refused, swapped.answer

@@ -178,7 +178,11 @@ class ExtractiveAnswerer:
             if asked.roles.may_conflict(cand.text) and conflicts(
                 asked.roles, self.linguist.parse(cand.text)
             ):
-                continue  # "Who did X swear fealty to?" is not answered by "... swore to X"
+                # "Who did X swear fealty to?" is not answered by "... swore to X"; when the
+                # best sentence says so, the runners-up (worse matches) are no answer either.
+                if not claims:
+                    break
+                continue
             start, end = _window(cand, spans, asked)
             text = cand.text[start:end]
             claims.append(

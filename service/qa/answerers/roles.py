@@ -102,15 +102,25 @@ class Possession:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """ "fled [from] Italy": a name tied to the question's verb by a preposition."""
+
+    name: frozenset[str]
+    verb: str  # stem
+    preposition: str
+
+
+@dataclass(frozen=True, slots=True)
 class Roles:
     """What the question says of who does what (empty when it says nothing checkable)."""
 
     names: tuple[NameRole, ...] = ()
     possessions: tuple[Possession, ...] = ()
     verbs: frozenset[str] = frozenset()  # stems of the verbs of a question not negated itself
+    places: tuple[Place, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.possessions or self.verbs)
+        return bool(self.names or self.possessions or self.verbs or self.places)
 
     def may_conflict(self, text: str) -> bool:
         """Whether `conflicts` could find anything in `text` (the question's verb or noun, or
@@ -121,6 +131,7 @@ class Roles:
         return bool(
             {stem(n.verb_word.lower()) for n in self.names} & found
             or {p.noun for p in self.possessions} & found
+            or {p.verb for p in self.places} & found
             or (self.verbs and negated)
         )
 
@@ -165,7 +176,7 @@ def question_roles(parse: Parse) -> Roles:
         and t.lemma != "be"
         and not negated
     )  # "be" is left out: "X is not Y but Z" answers "What is X?"
-    return Roles(tuple(out), _possessions(tokens, groups), verbs)
+    return Roles(tuple(out), _possessions(tokens, groups), verbs, _places(tokens, groups))
 
 
 def conflicts(roles: Roles, sentence: Parse) -> bool:
@@ -185,7 +196,30 @@ def conflicts(roles: Roles, sentence: Parse) -> bool:
             return True
     if any(_other_owner(tokens, p) for p in roles.possessions):
         return True
-    return _denied(tokens, roles.verbs)
+    return _opposite(tokens, roles.places) or _denied(tokens, roles.verbs)
+
+
+_OPPOSITE = {
+    frozenset(pair)
+    for pair in [("from", "to"), ("from", "into"), ("before", "after"), ("with", "without"),
+                 ("for", "against")]
+}  # fmt: skip
+
+
+def _opposite(tokens: Sequence[Token], places: tuple[Place, ...]) -> bool:
+    """The sentence ties the name to the verb by the opposite preposition, and never by the
+    question's: "Who fled from Italy?" is not answered by "... fled to Italy"."""
+    for place in places:
+        said = {
+            _low(tokens[t.head])
+            for i, t in enumerate(tokens)
+            if t.dep == "pobj"
+            and _same_word(tokens[tokens[t.head].head], place.verb)
+            and _alike(_distinctive(_phrase(tokens, i)), place.name)
+        }
+        if said and all(frozenset((place.preposition, p)) in _OPPOSITE for p in said):
+            return True
+    return False
 
 
 def _denied(tokens: Sequence[Token], verbs: frozenset[str]) -> bool:
@@ -238,6 +272,18 @@ def _role(tokens: Sequence[Token], i: int, verb: int, passive: bool) -> Role | N
     if token.dep == "pobj" and prep.head == verb and prep.dep in {"prep", "agent", "dative"}:
         return "doer" if prep.dep == "agent" or (passive and _low(prep) == "by") else "done_to"
     return None
+
+
+def _places(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tuple[Place, ...]:
+    out = []
+    for first, last in groups:
+        token = tokens[_phrase_head(tokens, last)]
+        preposition = tokens[token.head]
+        verb = tokens[preposition.head]
+        name = _distinctive(tokens[first : last + 1])
+        if token.dep == "pobj" and verb.pos == "VERB" and name:
+            out.append(Place(name, stem(verb.lemma), _low(preposition)))
+    return tuple(out)
 
 
 def _possessions(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tuple[Possession, ...]:
