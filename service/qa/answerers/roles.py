@@ -24,7 +24,10 @@ name and the sentence's doer of that verb is a different name ("When did Harold 
 England?" against "William conquered England, killing Harold"). Reciprocal verbs ("meet",
 "marry") are exempt: who met whom is said either way round. A question's possession is
 checked too: "Who was Bohemond's son?" is not answered by "Bohemond, Robert's son" (the son
-has another possessor there) nor by "his nephew Tancred" for "Tancred's nephew".
+has another possessor there), nor "the Norman general" by "the Byzantine general". So is the
+preposition that ties a name to the verb ("fled to Italy" does not answer "Who fled from
+Italy?"), and the verb's polarity (a sentence that denies every use of it, "did not have",
+does not answer a question that is not negated itself).
 
 No role is read where the parse gives none: the check only ever removes a sentence on
 evidence of the other reading, never for lack of a parse.
@@ -53,22 +56,9 @@ _RECIPROCAL = {
 }  # fmt: skip
 # Verbs said of anyone about anything: their doers are no evidence of another reading.
 _LIGHT = {
-    "say",
-    "said",
-    "tell",
-    "told",
-    "be",
-    "is",
-    "was",
-    "have",
-    "has",
-    "had",
-    "do",
-    "did",
-    "get",
-    "make",
-    "go",
-}
+    "say", "said", "tell", "told", "be", "is", "was", "have", "has", "had", "do", "did", "get",
+    "make", "go",
+}  # fmt: skip
 _NOT_PREDICATES = {"aux", "auxpass", "amod", "compound"}  # "did", "[logging] level"
 _WORD = re.compile(r"[A-Za-z]+(?:n't)?")
 _NEGATIONS = {"not", "n't", "never", "no", "neither", "nor"}
