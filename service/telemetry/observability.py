@@ -2,12 +2,8 @@
 
 Every response carries `X-Request-ID` (asgi-correlation-id's middleware): the caller's own
 when it is a sane token (so ids can follow a request across services), a fresh one otherwise.
-`/metrics` serves prometheus-fastapi-instrumentator's default HTTP metrics plus per-stage
-latencies and answered/refused counts; it is an API route, so it needs the API key when one
-is set. The HTTP metrics (same names, labels and buckets as the instrumentator's) are
-counted by `RequestContext`, which already sees every request's status and time: the
-instrumentator's own middleware matched the path against every route, built a Request and
-a Response and ran an `asyncio.gather` for each request (0.1 ms of GIL a request at c=8).
+`/metrics` serves the instrumentator's HTTP metrics plus per-stage latencies and
+answered/refused counts; it is an API route, so it needs the API key when one is set.
 """
 
 from __future__ import annotations
@@ -15,18 +11,15 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
-import time
-from collections.abc import Generator, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Generator
+from dataclasses import dataclass
 
 from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
-from cachetools import LRUCache
 from fastapi import FastAPI, Request
-from prometheus_client import CollectorRegistry, Counter, Histogram, Summary
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.process_collector import ProcessCollector
-from prometheus_fastapi_instrumentator import Instrumentator, routing
-from starlette.requests import HTTPConnection
+from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citedqa.models import Answer
@@ -37,107 +30,6 @@ ACCESS_LOG = logging.getLogger("citedqa.access")
 REQUEST_ID_HEADER = "X-Request-ID"
 # Anything else (spaces, quotes, newlines, 200 characters) is not echoed into logs or headers.
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
-# The instrumentator's default buckets: fine ones without labels, three by route.
-_FINE_BUCKETS: tuple[float, ...] = (
-    0.01,
-    0.025,
-    0.05,
-    0.075,
-    0.1,
-    0.25,
-    0.5,
-    0.75,
-    1.0,
-    1.5,
-    2.0,
-    2.5,
-    3.0,
-    3.5,
-)
-_FINE_BUCKETS += (4.0, 4.5, 5.0, 7.5, 10.0, 30.0, 60.0)
-_ROUTE_BUCKETS = (0.1, 0.5, 1)
-_UNCOUNTED = "/metrics"  # the scrapes themselves
-
-
-@dataclass(frozen=True)
-class HttpMetrics:
-    """prometheus-fastapi-instrumentator's default metrics, counted without its middleware."""
-
-    requests: Counter
-    request_bytes: Summary
-    response_bytes: Summary
-    seconds_fine: Histogram
-    seconds: Histogram
-    # (method, path) -> route template: matching a path against every route cost more
-    # than the rest of the counting; the routes do not change once the app is built.
-    _handlers: LRUCache[tuple[str, str], str] = field(default_factory=lambda: LRUCache(4096))
-
-    @classmethod
-    def register(cls, registry: CollectorRegistry) -> HttpMetrics:
-        """The five metrics, in `registry`."""
-        by_route = ["handler"]
-        return cls(
-            Counter(
-                "http_requests_total",
-                "Total number of requests by method, status and handler.",
-                ["method", "status", "handler"],
-                registry=registry,
-            ),
-            Summary(
-                "http_request_size_bytes",
-                "Content length of incoming requests by handler.",
-                by_route,
-                registry=registry,
-            ),
-            Summary(
-                "http_response_size_bytes",
-                "Content length of outgoing responses by handler.",
-                by_route,
-                registry=registry,
-            ),
-            Histogram(
-                "http_request_duration_highr_seconds",
-                "Latency with many buckets but no API specific labels.",
-                buckets=_FINE_BUCKETS,
-                registry=registry,
-            ),
-            Histogram(
-                "http_request_duration_seconds",
-                "Latency with only few buckets by handler.",
-                ["method", "handler"],
-                buckets=_ROUTE_BUCKETS,
-                registry=registry,
-            ),
-        )
-
-    def handler(self, scope: Scope) -> str:
-        """The route template a request goes to ("none" when no route takes it)."""
-        key = (scope["method"], scope["path"])
-        found = self._handlers.get(key)
-        if found is None:
-            name = routing.get_route_name(HTTPConnection(scope), should_include_root_path=False)
-            found = self._handlers[key] = name or "none"
-        return found
-
-    def count(
-        self, scope: Scope, handler: str, status: int, seconds: float, response_bytes: int
-    ) -> None:
-        """One request, as the instrumentator counted it (status grouped: "2xx")."""
-        if _UNCOUNTED in handler:
-            return
-        method = scope["method"]
-        self.requests.labels(method, f"{str(status)[0]}xx", handler).inc()
-        self.request_bytes.labels(handler).observe(_content_length(scope.get("headers", ())))
-        self.response_bytes.labels(handler).observe(response_bytes)
-        self.seconds_fine.observe(seconds)
-        self.seconds.labels(method, handler).observe(seconds)
-
-
-def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
-    for name, value in headers:
-        if name.lower() == b"content-length":
-            return int(value) if value.isdigit() else 0
-    return 0
 
 
 @dataclass(frozen=True)
@@ -147,7 +39,6 @@ class Metrics:
     registry: CollectorRegistry
     stage_seconds: Histogram
     answers: Counter
-    http: HttpMetrics
 
 
 def install_metrics(app: FastAPI) -> Metrics:
@@ -170,10 +61,9 @@ def install_metrics(app: FastAPI) -> Metrics:
             ["outcome"],
             registry=registry,
         ),
-        HttpMetrics.register(registry),
     )
-    # The instrumentator only serves /metrics; RequestContext counts the requests.
-    Instrumentator(registry=registry).expose(app, include_in_schema=False)
+    instrumentator = Instrumentator(excluded_handlers=["/metrics"], registry=registry)
+    instrumentator.instrument(app).expose(app, include_in_schema=False)
     app.state.metrics = metrics
     return metrics
 
@@ -234,16 +124,11 @@ class RequestContext:
         # For the 500 handler, which answers from outside every middleware.
         scope.setdefault("state", {})["request_id"] = correlation_id.get()
         status = 500  # what the client gets if the app dies before answering
-        response_bytes = 0
-        started = time.perf_counter()
-        # Before the app runs: routing rewrites the scope's path for what it mounts.
-        handler = self.metrics.http.handler(scope) if self.metrics is not None else ""
 
         async def send_seen(message: Message) -> None:
-            nonlocal status, response_bytes
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                response_bytes = _content_length(message.get("headers", ()))
             await send(message)
 
         with (
@@ -259,8 +144,6 @@ class RequestContext:
                 if self.metrics is not None:
                     for name, seconds in timings.stages.items():
                         self.metrics.stage_seconds.labels(name).observe(seconds)
-                    spent = time.perf_counter() - started
-                    self.metrics.http.count(scope, handler, status, spent, response_bytes)
                 client = scope.get("client")
                 fields = {
                     "method": scope["method"],
