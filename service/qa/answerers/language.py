@@ -118,6 +118,11 @@ class Linguist:
         return [found[t] for t in texts]
 
 
+def wh_position(tokens: Sequence[Token]) -> int:
+    """Where a question's wh-word is ("who", "which", "whose"; -1 for a yes/no question)."""
+    return next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+
+
 def _parse(text: str, doc: Any) -> Parse:
     tokens = tuple(
         Token(t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, t.idx, t.ent_type_)

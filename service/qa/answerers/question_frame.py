@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from citedqa.terms import key_terms, stem, stopwords
-from service.qa.answerers.language import Parse, Token
+from service.qa.answerers.language import Parse, Token, wh_position
 from service.qa.answerers.roles import Roles, question_roles
 
 Kind = Literal["person", "place", "time", "quantity", "reason", "class", "any"]
@@ -130,7 +130,7 @@ class QuestionFrame:
 def frame(parse: Parse) -> QuestionFrame:
     """Read the question's parse into a frame."""
     tokens = parse.tokens
-    wh_index = next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+    wh_index = wh_position(tokens)
     tokens = _noun_after_wh(tokens, wh_index)
     wh = tokens[wh_index].text.lower() if wh_index >= 0 else ""
     following = tokens[wh_index + 1] if 0 <= wh_index < len(tokens) - 1 else None

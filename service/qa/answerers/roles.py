@@ -42,7 +42,7 @@ from typing import Literal
 
 from citedqa.irregular import BASE_FORM
 from citedqa.terms import stem
-from service.qa.answerers.language import Parse, Token
+from service.qa.answerers.language import Parse, Token, wh_position
 
 Role = Literal["doer", "done_to"]
 
@@ -79,7 +79,7 @@ class NameRole:
     """A name of the question, with its role toward a word of the question (stems)."""
 
     name: frozenset[str]  # the name's distinctive stems (no titles, no numerals)
-    verb_word: str  # the question's word for the verb, as written
+    verb: str  # stem of the question's word for the verb
     role: Role
 
 
@@ -115,11 +115,13 @@ class Roles:
     def may_conflict(self, text: str) -> bool:
         """Whether `conflicts` could find anything in `text` (the question's verb or noun, or
         a negation, is in it): a cheap test that spares most sentences the parse (5 ms)."""
+        if not self:
+            return False
         words = _WORD.findall(text.lower())
         found = {stem(BASE_FORM.get(w, w)) for w in words}
         negated = any(w in _NEGATIONS or w.endswith("n't") or w == "cannot" for w in words)
         return bool(
-            {stem(n.verb_word.lower()) for n in self.names} & found
+            {n.verb for n in self.names} & found
             or {p.noun for p in self.possessions} & found
             or {p.verb for p in self.places} & found
             or (self.verbs and negated)
@@ -129,7 +131,7 @@ class Roles:
 def question_roles(parse: Parse) -> Roles:
     """The roles a question gives its names (see the module docstring)."""
     tokens = parse.tokens
-    wh = next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
+    wh = wh_position(tokens)
     if wh < 0:
         return Roles()
     groups = _name_groups(tokens)
@@ -146,25 +148,20 @@ def question_roles(parse: Parse) -> Roles:
                 -1,
             )
             if verb >= 0 and not _is_name(tokens[verb]):
-                out.append(NameRole(name, tokens[verb].text, "doer"))
+                out.append(NameRole(name, _stem(tokens[verb]), "doer"))
             continue
         before = first - 2 if first >= 2 and tokens[first - 1].pos == "DET" else first - 1
         if before <= wh:
             continue
         if _low(tokens[before]) == "by" and before - 1 > wh and _passive(tokens, before - 1):
             # "What castles were built by [the Irish]": the agent of a passive is its doer.
-            out.append(NameRole(name, tokens[before - 1].text, "doer"))
+            out.append(NameRole(name, _stem(tokens[before - 1]), "doer"))
         elif do < 0 and before == _verb_after(tokens, wh) and not _passive(tokens, before):
             # "Who replaced [the Normans]": the object of a question's subject-asking verb.
-            out.append(NameRole(name, tokens[before].text, "done_to"))
-    negated = any(t.dep == "neg" or _low(t) in _NEGATIONS for t in tokens)
+            out.append(NameRole(name, _stem(tokens[before]), "done_to"))
+    negated = any(_negation(t) for t in tokens)
     verbs = frozenset(
-        stem(t.lemma)
-        for t in tokens
-        if t.pos in {"VERB", "AUX"}
-        and t.dep not in _NOT_PREDICATES
-        and t.lemma != "be"
-        and not negated
+        stem(t.lemma) for t in tokens if _predicate(t) and t.lemma != "be" and not negated
     )  # "be" is left out: "X is not Y but Z" answers "What is X?"
     return Roles(tuple(out), _possessions(tokens, groups), verbs, _places(tokens, groups))
 
@@ -174,13 +171,12 @@ def conflicts(roles: Roles, sentence: Parse) -> bool:
     the sentence uses the verb: "X said ..., Y said" agrees with "What did X say?")."""
     tokens = sentence.tokens
     for asked in roles.names:
-        verb_stem = stem(asked.verb_word.lower())
-        if verb_stem in _RECIPROCAL or verb_stem in _LIGHT:
+        if asked.verb in _RECIPROCAL or asked.verb in _LIGHT:
             continue
         verdicts = [
             _differs(asked, _roles_toward(tokens, v))
             for v, token in enumerate(tokens)
-            if token.pos in {"VERB", "AUX"} and _same_word(token, verb_stem)
+            if token.pos in {"VERB", "AUX"} and _same_word(token, asked.verb)
         ]
         if verdicts and all(verdicts):
             return True
@@ -215,14 +211,17 @@ def _opposite(tokens: Sequence[Token], places: tuple[Place, ...]) -> bool:
 def _denied(tokens: Sequence[Token], verbs: frozenset[str]) -> bool:
     """The sentence says the opposite: every use of a verb of the question is negated ("the
     Normans did not have the rich traditions" for "What tradition did the Normans have?")."""
-    uses = [
-        v
-        for v, t in enumerate(tokens)
-        if t.pos in {"VERB", "AUX"} and t.dep not in _NOT_PREDICATES and stem(t.lemma) in verbs
-    ]
-    return bool(uses) and all(
-        any(t.head == v and (t.dep == "neg" or _low(t) in _NEGATIONS) for t in tokens) for v in uses
-    )
+    uses = [v for v, t in enumerate(tokens) if _predicate(t) and stem(t.lemma) in verbs]
+    return bool(uses) and all(any(t.head == v and _negation(t) for t in tokens) for v in uses)
+
+
+def _predicate(token: Token) -> bool:
+    """A verb that says something ("did" and "[logging] level" do not)."""
+    return token.pos in {"VERB", "AUX"} and token.dep not in _NOT_PREDICATES
+
+
+def _negation(token: Token) -> bool:
+    return token.dep == "neg" or _low(token) in _NEGATIONS
 
 
 def _differs(asked: NameRole, said: list[tuple[frozenset[str], Role]]) -> bool:
@@ -402,3 +401,7 @@ def _verb_after(tokens: Sequence[Token], wh: int) -> int:
 
 def _low(token: Token) -> str:
     return token.text.lower()
+
+
+def _stem(token: Token) -> str:
+    return stem(_low(token))
