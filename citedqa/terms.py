@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,9 +78,18 @@ def _stemmer(language: str) -> Stemmer.Stemmer | None:
     return stemmers[language]
 
 
+def fold(word: str) -> str:
+    """An English word without its accents ("fiancée" -> "fiancee", "Hervé" -> "herve"):
+    English texts spell borrowed words and names both ways, and a question typed on a
+    keyboard without accents must still find them."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def stem(word: str) -> str:
-    """Snowball English (Porter2) stem of a lowercased word."""
-    return str(_english().stemWord(word))
+    """Snowball English (Porter2) stem of a lowercased word, accents folded."""
+    return str(_english().stemWord(fold(word)))
 
 
 def words(text: str) -> list[str]:
@@ -110,6 +120,8 @@ def key_terms(text: str, language: str = ENGLISH) -> list[str]:
             word = _POSSESSIVE.sub("", word)
         if word in stop:
             continue
+        if english:
+            word = fold(word)
         if "-" in word:  # "Jong-un" matches "Jong Un", and "Putin-Kim" both names
             kept.extend(part for part in word.split("-") if part and part not in stop)
         else:

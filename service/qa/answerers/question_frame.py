@@ -85,6 +85,8 @@ _SHELL_NOUNS = {
     "question", "answer", "situation", "case", "fact", "role", "step", "option", "advantage",
     "benefit", "risk", "concern", "consequence", "solution", "approach",
 }  # fmt: skip
+# Words that pick some of a set: "one of [the exports]" asks about the exports.
+_PARTITIVES = {"one", "some", "any", "each", "many", "several", "few", "most", "all", "both"}
 # Nouns that point at the text rather than at the world ("what does the article say").
 _META_NOUNS = {
     "article", "document", "text", "report", "story", "author", "source", "passage", "thing",
@@ -293,10 +295,17 @@ def _asked_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
 
 
 def _copular_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
-    """The noun "what is the N of ..." asks about."""
-    for token in tokens[wh_index + 1 :]:
-        if token.pos == "NOUN" and token.dep in {"nsubj", "attr", "nsubjpass"}:
+    """The noun "what is the N of ..." asks about; in "what is one of the Ns", the Ns."""
+    for i, token in enumerate(tokens[wh_index + 1 :], start=wh_index + 1):
+        if token.dep not in {"nsubj", "attr", "nsubjpass"}:
+            continue
+        if token.pos == "NOUN":
             return token
+        if token.lemma.lower() in _PARTITIVES:
+            of = [j for j, t in enumerate(tokens) if t.head == i and t.lemma == "of"]
+            return next(
+                (t for t in tokens if t.head in of and t.dep == "pobj" and t.pos == "NOUN"), None
+            )
     return None
 
 

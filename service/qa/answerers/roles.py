@@ -236,11 +236,21 @@ def _differs(asked: NameRole, said: list[tuple[frozenset[str], Role]]) -> bool:
 def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[str], Role]]:
     """The names the sentence attaches to `verb`, each with its role."""
     passive = any(t.head == verb and t.dep in {"auxpass", "nsubjpass"} for t in tokens)
+    # "The Normans settled ... and also built castles": a coordinated verb without a subject
+    # of its own shares its first conjunct's.
+    shared = (
+        tokens[verb].head
+        if tokens[verb].dep == "conj"
+        and not any(t.head == verb and t.dep in _SUBJECTS | {"nsubjpass"} for t in tokens)
+        else -1
+    )
     out: list[tuple[frozenset[str], Role]] = []
     for i, token in enumerate(tokens):
         if _phrase_head(tokens, i) != i or not _is_name(token):
             continue
         role = _role(tokens, i, verb, passive)
+        if role is None and shared >= 0 and not passive:
+            role = "doer" if _role(tokens, i, shared, False) == "doer" else None
         if role is not None:
             out.append((_distinctive(_phrase(tokens, i)), role))
     return out
