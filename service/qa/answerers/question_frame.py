@@ -187,7 +187,7 @@ def frame(parse: Parse) -> QuestionFrame:
     event = {i for i in verbs if tokens[i].dep == "ROOT"} - required
     if not required:
         required = {i for i, t in enumerate(tokens) if t.pos == "ADJ" and i not in excluded}
-    stems = {i: [stem(p) for p in _parts(tokens[i])] for i in range(len(tokens))}
+    stems = {i: _stems(tokens[i]) for i in range(len(tokens))}
     stop = stopwords()  # a stop word is never a sentence's key term: never required either
     need = {s for i in required for s in stems[i] if s and s not in names and s not in stop}
     head = asked or attribute
@@ -262,6 +262,19 @@ def _names(tokens: tuple[Token, ...]) -> frozenset[str]:
     )
 
 
+def _stems(token: Token) -> list[str]:
+    """Stems of the token's lemma, or of the word itself where the two are one word family
+    and differ: the tagger's lemma is sometimes wrong ("uses" -> "us") and a sentence's
+    terms are stems of its words. Irregular forms keep the lemma ("wrote" -> "write")."""
+    lemmas = [stem(p) for p in _parts(token)]
+    word = token.text.lower()
+    if len(lemmas) != 1 or not word.isalpha():
+        return lemmas
+    surface = stem(word)
+    same_family = surface.startswith(lemmas[0]) or lemmas[0].startswith(surface)
+    return [surface] if surface != lemmas[0] and same_family else lemmas
+
+
 def _parts(token: Token) -> list[str]:
     return [p for p in token.lemma.replace("’", "'").split("-") if p and p.isalnum()]
 
@@ -295,10 +308,13 @@ def _asked_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
 
 
 def _copular_noun(tokens: tuple[Token, ...], wh_index: int) -> Token | None:
-    """The noun "what is the N of ..." asks about; in "what is one of the Ns", the Ns."""
+    """The noun "what is the N of ..." asks about; in "what is one of the Ns", the Ns. The
+    subject of another verb is not asked about ("What did the ministers say?")."""
     for i, token in enumerate(tokens[wh_index + 1 :], start=wh_index + 1):
         if token.dep not in {"nsubj", "attr", "nsubjpass"}:
             continue
+        if token.dep == "nsubj" and tokens[token.head].lemma != "be":
+            continue  # "What did [the ministers] say?" asks what was said, not about them
         if token.pos == "NOUN":
             return token
         if token.lemma.lower() in _PARTITIVES:
