@@ -132,6 +132,8 @@ def answer_spans(
     spans += [m.span() for m in _patterns(frame).finditer(text) if not _given(m.group(), given)]
     if kind == "person" and frame.sub == "name":
         spans += _literals(text, frame)
+    if kind == "person":
+        spans += _titled(text, frame, given)
     if kind == "person" and not spans:
         # The small model misses names in bylines and lists ("Editor: Pablo Galindo Salgado"):
         # two to four capitalised words, none of them the question's, stand in.
@@ -222,6 +224,21 @@ def _patterns(frame: QuestionFrame) -> re.Pattern[str]:
 
 
 _NEVER = re.compile(r"(?!x)x")
+
+
+_TITLE_AND_NAME = re.compile(r"\b([a-z][\w’'-]*)\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
+
+
+def _titled(text: str, frame: QuestionFrame, given: set[str]) -> list[Span]:
+    """A name right after the noun asked about: "his fiancée [Berengaria]", "the spokesman
+    [Dmitry Peskov]". The noun says what the name is, whatever label the tagger gave it
+    (it read "Berengaria" as a country)."""
+    return [
+        m.span(2)
+        for m in _TITLE_AND_NAME.finditer(text)
+        if any(_stem_in(t, frame.required) for t in key_terms(m.group(1)))
+        and not _given(m.group(2), given)
+    ]
 
 
 def _given(text: str, question_terms: set[str]) -> bool:
