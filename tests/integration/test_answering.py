@@ -34,6 +34,12 @@ def linguist() -> Linguist:
         ("What floor is the canteen on?", "place", {"canteen"}),
         ("How many rounds of talks were held?", "quantity", {"round", "talk"}),
         ("In which year did the summit take place?", "time", {"summit"}),
+        # "one of the Ns" asks about the Ns; "major" is too vague to be asked.
+        ("What was one of the Norman's major exports?", "any", {"export"}),
+        # The subject of "say" is who spoke, not the kind of answer asked for.
+        ("What did the ministers say about sanctions?", "any", {"minist"}),
+        # The tagger lemmatises "uses" as "us": the word's own stem is kept.
+        ("Who suggested the set of rules for refactoring uses of lambda?", "person", {"set", "use"}),
     ],
 )
 def test_frame_reads_the_kind_and_the_focus(
@@ -79,6 +85,12 @@ def test_one_thing_asked_gets_one_claim(api: httpx.Client) -> None:
         ("Who met Putin?", "Kim Jong Un met Putin in Russia.", "Kim Jong Un"),
         ("Which edition of the forum did he address?", "He addressed the 11th forum.", "11th"),
         ("How long did the trip take?", "The trip took almost two days by train.", "two days"),
+        # A name right after the noun asked about, which the tagger reads as a place.
+        (
+            "Who was Richard's fiancee?",
+            "The boat carrying his sister and his fiancée Berengaria was anchored off Cyprus.",
+            "Berengaria",
+        ),
         # A byline in capitals, which the small tagger does not read as a name.
         (
             "Who took the photo of Putin greeting Kim?",

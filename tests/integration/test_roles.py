@@ -49,6 +49,11 @@ def linguist() -> Linguist:
         ("When did Herve serve as a Norman general?", GENERAL),
         # The opposite preposition: fled to, not from.
         ("Who fled from southern Italy?", "Several monks of Saint-Evroul fled to southern Italy."),
+        # A verb coordinated with another shares its subject: the Normans built them.
+        (
+            "What castles were built by the Irish?",
+            "The Normans settled mostly in the east of Ireland and also built many castles.",
+        ),
         # The sentence denies it.
         (
             "What tradition did the Normans have?",
@@ -78,6 +83,10 @@ def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentenc
             "Putin said the talks went well, the spokesman Dmitry Peskov said.",
         ),
         ("Who fled to southern Italy?", "Several monks of Saint-Evroul fled to southern Italy."),
+        (
+            "What castles were built by the Normans?",
+            "The Normans settled mostly in the east of Ireland and also built many castles.",
+        ),
         # A question that asks what was not done is answered by a denial.
         ("Which exceptions does the package never swallow?", "It does not swallow SystemExit."),
         # The sentence gives the name no role at all: no evidence, no conflict.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from citedqa.terms import _STOPWORDS_FILE, capitalised_words, stopwords
+from citedqa.terms import _STOPWORDS_FILE, capitalised_words, key_terms, stem, stopwords
 
 
 def test_stop_words_are_nltk_english_plus_question_words() -> None:
@@ -45,3 +45,10 @@ def test_support_and_chat_share_the_name_rule() -> None:
     follow_up = condense([("user", previous), ("assistant", "x"), ("user", "Why?")])
     # "Then" starts a sentence: not a name for either (chat used to carry it).
     assert follow_up == "Why? (Putin, Kim, Trump)"
+
+
+def test_english_terms_fold_accents() -> None:
+    # A question typed without accents finds the accented word, and the other way round.
+    assert key_terms("his fiancée Hervé") == key_terms("his fiancee Herve")
+    assert stem("fiancée") == stem("fiancee") == "fiance"
+    assert key_terms("Jumièges") == ["jumieg"]
