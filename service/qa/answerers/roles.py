@@ -174,7 +174,7 @@ def conflicts(roles: Roles, sentence: Parse) -> bool:
         if asked.verb in _RECIPROCAL or asked.verb in _LIGHT:
             continue
         verdicts = [
-            _differs(asked, _roles_toward(tokens, v))
+            _differs(asked, _roles_toward(tokens, v), _direct_objects(tokens, v))
             for v, token in enumerate(tokens)
             if token.pos in {"VERB", "AUX"} and _same_word(token, asked.verb)
         ]
@@ -224,13 +224,31 @@ def _negation(token: Token) -> bool:
     return token.dep == "neg" or _low(token) in _NEGATIONS
 
 
-def _differs(asked: NameRole, said: list[tuple[frozenset[str], Role]]) -> bool:
-    """The name has the other role toward this verb, or the verb has another doer."""
+def _differs(
+    asked: NameRole, said: list[tuple[frozenset[str], Role]], objects: list[frozenset[str]]
+) -> bool:
+    """The name has the other role toward this verb, or the verb has another doer, or
+    another direct object ("made [Ralph] earl" does not answer "Who made Robert earl?")."""
     found = {role for name, role in said if _alike(name, asked.name)}
     if found:
         return asked.role not in found
-    doers = [name for name, role in said if role == "doer" and name]
-    return asked.role == "doer" and bool(doers)
+    if asked.role == "done_to":
+        return any(name and not _alike(name, asked.name) for name in objects)
+    return any(role == "doer" and name for name, role in said)
+
+
+def _direct_objects(tokens: Sequence[Token], verb: int) -> list[frozenset[str]]:
+    """The names that are the verb's direct object (or its passive subject)."""
+    out = []
+    for i, token in enumerate(tokens):
+        if _phrase_head(tokens, i) != i or not _is_name(token):
+            continue
+        j = i
+        while tokens[j].dep == "conj" and tokens[j].head != j:  # "Ralph and Robert"
+            j = tokens[j].head
+        if tokens[j].head == verb and tokens[j].dep in {"dobj", "nsubjpass"}:
+            out.append(_distinctive(_phrase(tokens, i)))
+    return out
 
 
 def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[str], Role]]:
