@@ -25,6 +25,7 @@ from citedqa.models import chunk_version
 from citedqa.store import Store
 from citedqa.terms import key_terms
 from service.qa.generation import BackgroundJob, GenerationClock
+from service.qa.titles import TitleIndex
 
 
 class _DocFilter:
@@ -68,6 +69,7 @@ class _Snapshot:
     ids: list[str]
     filter: _DocFilter
     bm25: bm25s.BM25 | None
+    titles: TitleIndex
 
 
 class LexicalIndex:
@@ -133,6 +135,12 @@ class LexicalIndex:
         hits = hits[np.argsort(-scores[hits], kind="stable")]
         return [(snap.ids[int(i)], float(scores[i])) for i in hits]
 
+    def linked(self, text: str, language: str = ENGLISH, skip: tuple[str, ...] = ()) -> list[str]:
+        """The documents whose title `text` names (`titles.TitleIndex.linked`), as of the
+        index's last build; none before the first."""
+        snap = self._snapshot
+        return [] if snap is None else snap.titles.linked(text, language, skip)
+
     def _catch_up(self) -> None:
         with self._build_lock:
             snap = self._snapshot
@@ -150,7 +158,11 @@ class LexicalIndex:
         ids: list[str] = []
         term_ids: list[array[int]] = []
         vocabulary: dict[str, int] = {}
-        documents = {d: e.metadata for d, e in self._store.manifest().items()}
+        manifest = self._store.manifest()
+        documents = {d: e.metadata for d, e in manifest.items()}
+        titles = TitleIndex()
+        for doc_id, entry in manifest.items():
+            titles.add(doc_id, entry.title, entry.metadata.get("language", ENGLISH))
         doc_filter = _DocFilter(documents)
         for page_ids, texts, _ in self._store.chunk_pages(with_metadata=False):
             ids += page_ids
@@ -165,6 +177,6 @@ class LexicalIndex:
         if ids:
             bm25 = bm25s.BM25()
             bm25.index((term_ids, vocabulary), show_progress=False)
-        self._snapshot = _Snapshot(generation, ids, doc_filter, bm25)
+        self._snapshot = _Snapshot(generation, ids, doc_filter, bm25, titles)
         release_free_memory()  # the pages of chunk texts just read
         return self._snapshot

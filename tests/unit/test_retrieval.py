@@ -237,6 +237,9 @@ class Fakes:
     ) -> list[tuple[str, float]]:
         return [(c, 9.0 - i) for i, c in enumerate(self.bm25_hits[:k])]
 
+    def linked(self, text: str, language: str = "en", skip: tuple[str, ...] = ()) -> list[str]:
+        return []
+
     def get_chunks_many(
         self, id_lists: list[list[str]]
     ) -> list[dict[str, tuple[RetrievedChunk, np.ndarray]]]:
@@ -331,6 +334,34 @@ def test_second_hop_places_the_passage_about_a_name_the_seed_adds_after_it(
         assert fakes.read[0] == [cid("a"), cid("c")]  # the seeds' texts, read first
     else:
         assert len(fakes.read) == 1
+
+
+class LinkFakes(HopFakes):
+    """As HopFakes, and seed "a" names document "y" by its title: BM25 ranks "y" below
+    "z" for the bridge query, but "y" is linked."""
+
+    def search(
+        self, question: str, k: int, allowed: object, language: str = "en"
+    ) -> list[tuple[str, float]]:
+        hits = super().search(question, k, allowed, language)
+        if "Psychological" in question:
+            hits = [hits[0], (cid("y"), 5.0), *hits[1:]]
+        if isinstance(allowed, dict) and "doc_id" in allowed:
+            return [h for h in hits if chunk_version(h[0])[0] in allowed["doc_id"]]
+        return hits
+
+    def linked(self, text: str, language: str = "en", skip: tuple[str, ...] = ()) -> list[str]:
+        return ["y"] if "American Psychological Association" in text else []
+
+
+@pytest.mark.parametrize(("links", "top"), [(1.0, "azc"), (3.0, "ayc")])
+def test_second_hop_ranks_a_document_the_seed_names_by_title_higher(links: float, top: str) -> None:
+    fakes = LinkFakes()
+    catalog = FakeCatalog(states(a="a", b="b", c="c", y="y", z="z"))
+    hops = SecondHop(seeds=2, links=links)
+    r = Retriever(fakes, fakes, fakes, catalog, fakes, hops=hops)  # type: ignore[arg-type]
+    evidence = r.retrieve("Who was the first president of the publisher?", top_k=3)
+    assert "".join(c.doc_id for c in evidence.chunks) == top
 
 
 def test_second_hop_runs_in_hybrid_mode_only() -> None:
