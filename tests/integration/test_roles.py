@@ -49,6 +49,8 @@ def linguist() -> Linguist:
         ("When did Herve serve as a Norman general?", GENERAL),
         # The opposite preposition: fled to, not from.
         ("Who fled from southern Italy?", "Several monks of Saint-Evroul fled to southern Italy."),
+        # Another direct object of the verb: William defeated Godwin, not Harold.
+        ("Who defeated Harold?", "William defeated Godwin at Hastings."),
         # A verb coordinated with another shares its subject: the Normans built them.
         (
             "What castles were built by the Irish?",
@@ -75,6 +77,7 @@ def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentenc
         ("When did William conquer England?", CONQUEST),
         ("Who was Robert's son?", SON),
         ("When did Herve serve as a Byzantine general?", GENERAL),
+        ("Who defeated Harold?", "William defeated Godwin and Harold at Hastings."),
         # Who met whom is said either way round.
         ("Who did Putin meet?", "Kim met Putin at the cosmodrome on Wednesday."),
         # "X said ..., Y said": one place agrees, so no conflict.
@@ -134,3 +137,16 @@ def test_when_the_best_sentence_swaps_the_roles_a_runner_up_does_not_answer(
         client.upload([note])
         swapped = client.ask("Who did King Charles III swear fealty to?")
         assert swapped.refused, swapped.answer
+
+
+def test_a_question_of_names_and_light_verbs_needs_every_name_in_the_passage(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # "go up against" asks nothing a sentence must hold but the names: the Turks are not in
+    # the passage, so its date for Hervé answers another question.
+    note = tmp_path / "herve.md"
+    note.write_text(f"# Hervé\n\n{GENERAL}\n")
+    with serve_app(create_app(settings)) as url, Client(url) as client:
+        client.upload([note])
+        assert client.ask("When did Herve go up against the Turks?").refused
+        assert "1050s" in client.ask("When did Herve go up against the Byzantines?").answer
