@@ -3,6 +3,8 @@ answer it (`service/qa/answerers/roles.py`), with the real spaCy parser, and end
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,13 +109,20 @@ def test_a_question_without_names_has_no_roles(linguist: Linguist) -> None:
     assert not question_roles(linguist.parse("Which exceptions does it never swallow?"))
 
 
+@contextmanager
+def serving(settings: Settings, note: Path, text: str) -> Iterator[Client]:
+    """A client of a real app over HTTP, with `text` uploaded as the one document."""
+    note.write_text(text)
+    with serve_app(create_app(settings)) as url, Client(url) as client:
+        client.upload([note])
+        yield client
+
+
 def test_a_swapped_question_is_refused_and_the_straight_one_answered(
     settings: Settings, tmp_path: Path
 ) -> None:
-    note = tmp_path / "normans.md"
-    note.write_text(f"# The Normans\n\n{ROLLO} {CONQUEST}\n\n{REPLACED}\n")
-    with serve_app(create_app(settings)) as url, Client(url) as client:
-        client.upload([note])
+    text = f"# The Normans\n\n{ROLLO} {CONQUEST}\n\n{REPLACED}\n"
+    with serving(settings, tmp_path / "normans.md", text) as client:
         swapped = client.ask("Who did King Charles III swear fealty to?")
         assert swapped.refused and swapped.refusal_reason == "focus_not_found"
         straight = client.ask("Who did Rollo swear fealty to?")
@@ -128,13 +137,11 @@ def test_when_the_best_sentence_swaps_the_roles_a_runner_up_does_not_answer(
 ) -> None:
     # The runner-up has Charles and an answer of the asked kind near the focus, but is a
     # worse match: before, it answered once the best sentence was set aside.
-    note = tmp_path / "fealty.md"
-    note.write_text(
+    text = (
         f"# Fealty\n\n{ROLLO}\n\nLater, King Charles III of West Francia met Count Odo,"
         " who swore no fealty.\n"
     )
-    with serve_app(create_app(settings)) as url, Client(url) as client:
-        client.upload([note])
+    with serving(settings, tmp_path / "fealty.md", text) as client:
         swapped = client.ask("Who did King Charles III swear fealty to?")
         assert swapped.refused, swapped.answer
 
@@ -144,9 +151,6 @@ def test_a_question_of_names_and_light_verbs_needs_every_name_in_the_passage(
 ) -> None:
     # "go up against" asks nothing a sentence must hold but the names: the Turks are not in
     # the passage, so its date for Hervé answers another question.
-    note = tmp_path / "herve.md"
-    note.write_text(f"# Hervé\n\n{GENERAL}\n")
-    with serve_app(create_app(settings)) as url, Client(url) as client:
-        client.upload([note])
+    with serving(settings, tmp_path / "herve.md", f"# Hervé\n\n{GENERAL}\n") as client:
         assert client.ask("When did Herve go up against the Turks?").refused
         assert "1050s" in client.ask("When did Herve go up against the Byzantines?").answer
