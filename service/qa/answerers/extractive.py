@@ -285,10 +285,8 @@ def _holds_focus(
         return False  # "on Windows" is not answered about Linux
     setting = asked.context | asked.names
     missing = len(setting) - sum(holds(t, scene) for t in setting)
-    # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?"), and
-    # so are those of a question whose only other words are light ("When did X go up
-    # against [the Turks]?").
-    if missing > (0 if asked.yes_no or not asked.required else max(1, len(setting) // 2)):
+    # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").
+    if missing > (0 if asked.yes_no else max(1, len(setting) // 2)):
         return False
     return bool(asked.required) or not asked.names or any(holds(t, cand.terms) for t in asked.names)
 
