@@ -71,11 +71,13 @@ class QAService:
 
     def answer_many(self, asks: list[Ask]) -> list[Answer]:
         """`answer` for each: retrieved together (one forward pass, shared store calls) and
-        prepared for the answerer together (the extractive one parses them in one pass)."""
+        drafted together (the extractive answerer parses the questions in one pass, and
+        tags their sentences' entities in one pass)."""
         evidence = self._evidence_many(asks, self.answerer.evidence_pool)
         with stage("answer"):
             self.answerer.prepare([ask.question for ask in asks])
-        return [self._answer(found) for found in evidence]
+            drafts = self.answerer.draft_many(evidence)
+            return [self.citer.finalize(draft) for draft in drafts]
 
     def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
         """`retrieve` for each, retrieved together."""

@@ -214,3 +214,44 @@ def test_a_batch_of_questions_is_parsed_ahead_in_one_pass_as_each_alone(
     monkeypatch.setattr(together, "_pipeline", lambda: pytest.fail("parsed again"))
     for part in (p for q in questions for p in question_parts(q)):
         assert together.parse(part) == linguist.parse(part)
+
+
+def test_a_batch_of_drafts_tags_its_sentences_in_one_pass_and_answers_as_each_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
+    from citedqa.models import RetrievedChunk
+    from service.qa.answerers.extractive import ExtractiveAnswerer
+    from service.qa.evidence import Evidence
+
+    texts = {
+        "Where did Putin and Kim meet?": "Putin and Kim met at the Vostochny cosmodrome in "
+        "the Amur region. The talks lasted four hours.",
+        "Who guided Kim at the cosmodrome?": "Kim was guided around the cosmodrome by "
+        "Yuri Borisov, the head of Roscosmos. Kim asked many questions.",
+        "When did the summit take place?": "The summit took place on 13 September 2023. "
+        "It was held at a space centre.",
+        "Who guided Kim, and when did the summit take place?": "Yuri Borisov guided Kim. "
+        "The summit took place in September 2023.",
+    }
+    evidence = [
+        Evidence(q, np.zeros(384, dtype=np.float32), [RetrievedChunk(f"c{i}", f"d{i}", "h",
+                 "Summit", text, 0, len(text), 0.5)])
+        for i, (q, text) in enumerate(texts.items())
+    ]  # fmt: skip
+    alone = [ExtractiveAnswerer(Linguist(), 0.0, 0.0).draft(e) for e in evidence]
+    batched = ExtractiveAnswerer(Linguist(), 0.0, 0.0)
+    calls: list[list[str]] = []
+    entities = batched.linguist.entities
+    monkeypatch.setattr(
+        batched.linguist, "entities", lambda texts: calls.append(list(texts)) or entities(texts)
+    )
+    drafts = batched.draft_many(evidence)
+    assert [[c.text for c in d.claims] for d in drafts] == [
+        [c.text for c in d.claims] for d in alone
+    ]
+    assert drafts == alone and all(d.claims for d in drafts)
+    # One tagging call for a sentence of each of the four drafts, where each draft alone
+    # made its own; a second round for the second part of the two-part question.
+    assert len(calls) == 2 and len(calls[0]) == 4

@@ -27,7 +27,7 @@ class Gate:
         self.opened.wait(timeout=30)
 
     def open_when_queued(self, batcher: MicroBatcher[Any, Any], waiting: int) -> None:
-        wait_until(lambda: batcher._queue.qsize() >= waiting)
+        wait_until(lambda: batcher.waiting >= waiting)
         self.opened.set()
 
 
