@@ -35,7 +35,7 @@ PROFILE_STAGES: dict[str, Target] = {
     "bm25 search": (LexicalIndex, "search"),
     "fetch the kept chunks (chroma get)": (Store, "get_chunks"),
     "retrieve (all of retrieval)": (Retriever, "retrieve_many"),
-    "answer (extractive draft)": (ExtractiveAnswerer, "draft_many"),
+    "answer (extractive draft)": (ExtractiveAnswerer, "draft"),
     # A batch's questions are parsed ahead of their drafts (`Answerer.prepare`).
     "parse ahead": (ExtractiveAnswerer, "prepare"),
     "cite (verify + support)": (Citer, "finalize"),

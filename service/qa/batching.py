@@ -15,7 +15,7 @@ import functools
 import json
 import queue
 import threading
-from collections.abc import Callable, Generator, Hashable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -49,39 +49,6 @@ def per_group(
     for members in groups.values():
         out.update(zip(members, run([items[i] for i in members]), strict=True))
     return [out[i] for i in range(len(items))]
-
-
-Result = TypeVar("Result")
-# A task that, to go on, asks for some items to be served (a sentence's entities) and is sent
-# the results in the same order; it returns its own result when done.
-Task = Generator[list[In], list[Out], Result]
-
-
-def lockstep(
-    tasks: list[Task[In, Out, Result]], serve: Callable[[list[In]], list[Out]]
-) -> list[Result]:
-    """Run tasks side by side: each round, what every waiting task asks for is served in one
-    `serve` call (a request batch's sentences tagged in one spaCy pass, where each draft
-    tagged its own few), the answers handed back to each in order. The tasks' results, in
-    their order; a task's exception ends them all (the request batch retries each alone)."""
-    results: dict[int, Result] = {}
-    waiting: dict[int, list[In]] = {}
-
-    def resume(i: int, served: list[Out] | None) -> None:
-        try:
-            waiting[i] = next(tasks[i]) if served is None else tasks[i].send(served)
-        except StopIteration as done:
-            results[i] = done.value
-
-    for i in range(len(tasks)):
-        resume(i, None)
-    while waiting:
-        asking = list(waiting.items())
-        waiting.clear()
-        served = iter(serve([item for _, items in asking for item in items]))
-        for i, items in asking:
-            resume(i, [next(served) for _ in items])
-    return [results[i] for i in range(len(tasks))]
 
 
 class MicroBatcher(Generic[In, Out]):

@@ -71,13 +71,11 @@ class QAService:
 
     def answer_many(self, asks: list[Ask]) -> list[Answer]:
         """`answer` for each: retrieved together (one forward pass, shared store calls) and
-        drafted together (the extractive answerer parses the questions in one pass, and
-        tags their sentences' entities in one pass)."""
+        prepared for the answerer together (the extractive one parses them in one pass)."""
         evidence = self._evidence_many(asks, self.answerer.evidence_pool)
         with stage("answer"):
             self.answerer.prepare([ask.question for ask in asks])
-            drafts = self.answerer.draft_many(evidence)
-            return [self.citer.finalize(draft) for draft in drafts]
+        return [self._answer(found) for found in evidence]
 
     def retrieve_many(self, asks: list[Ask]) -> list[list[RetrievedChunk]]:
         """`retrieve` for each, retrieved together."""

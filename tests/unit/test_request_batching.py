@@ -166,44 +166,6 @@ def test_a_batch_of_several_collections_runs_once_per_collection_in_order() -> N
     assert calls == [("alpha", ["1", "3"]), ("beta", ["2"])]
 
 
-def test_lockstep_serves_every_waiting_task_in_one_call_per_round() -> None:
-    from service.qa.batching import Task, lockstep
-
-    def task(name: str, rounds: int) -> Task[str, str, list[str]]:
-        got: list[str] = []
-        for r in range(rounds):
-            got += yield [f"{name}{r}a", f"{name}{r}b"]
-        return got
-
-    calls: list[list[str]] = []
-
-    def serve(items: list[str]) -> list[str]:
-        calls.append(items)
-        return [item.upper() for item in items]
-
-    results = lockstep([task("x", 2), task("y", 0), task("z", 1)], serve)
-    # Each task gets its own items back, in order; a task that asks nothing is done at once.
-    assert results == [["X0A", "X0B", "X1A", "X1B"], [], ["Z0A", "Z0B"]]
-    # One call a round for all the tasks still waiting: 2 rounds, not 3 calls.
-    assert calls == [["x0a", "x0b", "z0a", "z0b"], ["x1a", "x1b"]]
-
-
-def test_lockstep_hands_back_an_empty_ask_and_raises_a_task_failure() -> None:
-    from service.qa.batching import Task, lockstep
-
-    def asks_nothing() -> Task[int, int, int]:
-        got = yield []
-        return len(got)
-
-    def fails() -> Task[int, int, int]:
-        yield [1]
-        raise ValueError("no answer")
-
-    assert lockstep([asks_nothing()], lambda items: items) == [0]
-    with pytest.raises(ValueError, match="no answer"):
-        lockstep([asks_nothing(), fails()], lambda items: items)
-
-
 def test_a_call_with_no_batch_running_runs_on_the_callers_thread() -> None:
     threads: list[str] = []
 

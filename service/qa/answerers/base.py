@@ -26,11 +26,6 @@ class Answerer(Protocol):
         """Answer from the evidence only; return an empty Draft when it does not answer."""
         ...
 
-    def draft_many(self, evidence: Sequence[Evidence]) -> list[Draft]:
-        """`draft` of each, after `prepare`: the extractive answerer tags the sentences of a
-        request batch in one spaCy pass; most answerers draft one by one."""
-        ...
-
 
 @runtime_checkable
 class StreamingAnswerer(Answerer, Protocol):

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 
 import numpy as np
 
@@ -27,15 +26,12 @@ from citedqa.sentences import sentence_spans
 from citedqa.terms import key_terms, stem, words
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import shortest_window
-from service.qa.answerers.language import Entity, Linguist
+from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
 from service.qa.answerers.roles import conflicts
-from service.qa.batching import Task, lockstep
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 
 Span = tuple[int, int]
-R = TypeVar("R")
-Drafting = Task[str, tuple[Entity, ...], R]  # asks for sentences' entities, returns an R
 _MIN_PREFIX = 4  # "meet" holds "meeting"; shorter stems must match exactly
 _TAGGED = 6  # sentences holding the focus whose entities are tagged (4 ms each, cached)
 
@@ -124,14 +120,6 @@ class ExtractiveAnswerer:
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def draft(self, evidence: Evidence) -> Draft:
-        return self.draft_many([evidence])[0]
-
-    def draft_many(self, evidence: Sequence[Evidence]) -> list[Draft]:
-        """The drafts of a request batch side by side (`lockstep`): the sentences each
-        needs tagged are tagged in one spaCy pass for the batch, not one pass a draft."""
-        return lockstep([self._drafting(found) for found in evidence], self.linguist.entities)
-
-    def _drafting(self, evidence: Evidence) -> Drafting[Draft]:
         if not evidence.chunks or evidence.chunks[0].score < self.min_evidence_score:
             return self._refuse("no_evidence")
         parts = [self.frame(part) for part in question_parts(evidence.question)]
@@ -141,7 +129,7 @@ class ExtractiveAnswerer:
             # A second sentence only when more than one thing is asked ("which exceptions"):
             # otherwise it is the runner-up, which seldom says the fact again.
             many = len(parts) == 1 and asked.plural
-            found = yield from self._answer(evidence, asked, self.max_claims if many else 1)
+            found = self._answer(evidence, asked, self.max_claims if many else 1)
             if isinstance(found, str):
                 reasons.append(found)
             else:
@@ -154,7 +142,7 @@ class ExtractiveAnswerer:
 
     def _answer(
         self, evidence: Evidence, asked: QuestionFrame, max_claims: int
-    ) -> Drafting[list[Claim] | RefusalReason]:
+    ) -> list[Claim] | RefusalReason:
         """Claims answering one question (or one part of a question), or why there are none.
 
         The focus is matched word for word (stems, prefixes, irregular verbs): matching it in
@@ -176,7 +164,7 @@ class ExtractiveAnswerer:
             for c in ranked
             if _holds_focus(c, asked, scenes[c.chunk.chunk_id], documents[c.chunk.doc_id])
         ]
-        answers = yield from self._typed(focused, asked)
+        answers = self._typed(focused, asked)
         if not answers:
             return "no_answer_of_type" if focused else "focus_not_found"
         claims: list[Claim] = []
@@ -207,7 +195,7 @@ class ExtractiveAnswerer:
 
     def _typed(
         self, focused: list[Candidate], asked: QuestionFrame
-    ) -> Drafting[list[tuple[Candidate, list[Span] | None]]]:
+    ) -> list[tuple[Candidate, list[Span] | None]]:
         """The best sentences holding an answer of the asked kind near the focus."""
         top = focused[:_TAGGED]
 
@@ -220,8 +208,9 @@ class ExtractiveAnswerer:
         found = {} if named else {id(c): near(c, answer_spans(c.text, (), asked)) for c in top}
         if named or asked.kind in {"time", "quantity"}:
             untagged = [c for c in top if named or not found[id(c)]]
-            tagged = yield [c.text for c in untagged]  # tagged with the batch's (`draft_many`)
-            for cand, entities in zip(untagged, tagged, strict=True):
+            for cand, entities in zip(
+                untagged, self.linguist.entities([c.text for c in untagged]), strict=True
+            ):
                 found[id(cand)] = near(cand, answer_spans(cand.text, entities, asked))
         return [(c, found[id(c)]) for c in top if found[id(c)] is None or found[id(c)]]
 

@@ -36,10 +36,6 @@ class FallbackAnswerer:
             log.warning("%s; answering with the %s answerer", exc.message, self.fallback.name)
             return self.fallback.draft(evidence)
 
-    def draft_many(self, evidence: Sequence[Evidence]) -> list[Draft]:
-        """One by one: each falls back on its own, as it did alone."""
-        return [self.draft(found) for found in evidence]
-
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
         """The primary's stream; before its first words, the fallback's draft on failure."""
         if not isinstance(self.primary, StreamingAnswerer):

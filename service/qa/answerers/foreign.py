@@ -60,10 +60,5 @@ class LanguageRouter:
         quote = Quote(chunk, start, end)
         return Draft([Claim(text.strip(), [quote])], self.name, self.model)
 
-    def draft_many(self, evidence: Sequence[Evidence]) -> list[Draft]:
-        """The English questions' drafts by the English answerer together, the others here."""
-        english = iter(self.english.draft_many([e for e in evidence if not is_foreign(e.language)]))
-        return [self.draft(e) if is_foreign(e.language) else next(english) for e in evidence]
-
     def _refuse(self, reason: RefusalReason) -> Draft:
         return Draft([], self.name, self.model, refusal_reason=reason)

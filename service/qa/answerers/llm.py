@@ -54,10 +54,6 @@ class LLMAnswerer:
             return self._refuse(reason)
         return self.parse(evidence, self.ask(evidence))
 
-    def draft_many(self, evidence: Sequence[Evidence]) -> list[Draft]:
-        """One by one (an LLM's calls have nothing to share)."""
-        return [self.draft(found) for found in evidence]
-
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
         """The reply as the LLM writes it, then its Draft (the Citer still checks it)."""
         reason = self._refusal_before(evidence)
