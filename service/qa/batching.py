@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 from cachetools import LRUCache
@@ -29,6 +29,9 @@ from citedqa.models import RetrievedChunk
 from citedqa.store import Store
 from service.telemetry.timings import Timings, timed_request
 from service.telemetry.timings import current as current_timings
+
+if TYPE_CHECKING:
+    from service.qa.chunk_cache import ChunkCache
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -251,9 +254,9 @@ class ChunkReader:
             self._read, "chunk-reader", max_batch
         )
 
-    def on(self, store: Store) -> StoreReader:
-        """This reader over one collection's store."""
-        return StoreReader(self, store)
+    def on(self, store: Store, cache: ChunkCache | None = None) -> StoreReader:
+        """This reader over one collection's store (the chunks `cache` holds not read)."""
+        return StoreReader(self, store, cache)
 
     def get_chunks(self, store: Store, chunk_ids: list[str]) -> Found:
         """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
@@ -284,14 +287,16 @@ class StoreReader:
 
     reader: ChunkReader
     store: Store
+    cache: ChunkCache | None = None
 
     def get_chunks(self, chunk_ids: list[str]) -> Found:
         """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
-        return self.reader.get_chunks(self.store, chunk_ids)
+        return self.get_chunks_many([chunk_ids])[0]
 
     def get_chunks_many(self, id_lists: list[list[str]]) -> list[Found]:
-        """`get_chunks` for each list of ids, in one read."""
-        return self.reader.get_chunks_many(self.store, id_lists)
+        """`get_chunks` for each list of ids, in one read (of those not in the cache)."""
+        read = functools.partial(self.reader.get_chunks_many, self.store)
+        return read(id_lists) if self.cache is None else self.cache.read_many(id_lists, read)
 
 
 class RequestBatcher(Generic[In, Out]):
