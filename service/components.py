@@ -28,6 +28,7 @@ from service.qa.answerers.synonyms import WordMatcher
 from service.qa.batching import ChunkReader, NearestSearch, QueryEncoder
 from service.qa.catalog import Catalog
 from service.qa.chat import Condenser
+from service.qa.chunk_cache import ChunkCache
 from service.qa.citing import Citer
 from service.qa.generation import GenerationClock
 from service.qa.lexical import LexicalIndex
@@ -85,7 +86,7 @@ class Shared:
         retriever = Retriever(
             self.encoder,
             self.search.on(store),
-            self.reader.on(store),
+            self.reader.on(store, ChunkCache(clock)),
             catalog,
             lexical,
             settings.rrf_k,

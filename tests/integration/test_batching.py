@@ -2,16 +2,19 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from citedqa.components import open_store
 from citedqa.embedder import MiniLMEmbedder
 from citedqa.errors import ShuttingDownError, StoreUnavailableError
 from citedqa.settings import Settings
 from citedqa.store import Store
-from service.qa.batching import MicroBatcher, NearestSearch, QueryEncoder
+from service.qa.batching import ChunkReader, MicroBatcher, NearestSearch, QueryEncoder
 from service.qa.generation import BackgroundJob
 from tests.helpers import wait_until
 
@@ -27,7 +30,7 @@ class Gate:
         self.opened.wait(timeout=30)
 
     def open_when_queued(self, batcher: MicroBatcher[Any, Any], waiting: int) -> None:
-        wait_until(lambda: batcher._queue.qsize() >= waiting)
+        wait_until(lambda: batcher.waiting >= waiting)
         self.opened.set()
 
 
@@ -156,3 +159,48 @@ def test_a_failed_background_job_waits_before_it_runs_again() -> None:
 
     assert runs_after_two_starts(retry_after=60.0) == 1  # not again at once
     assert runs_after_two_starts(retry_after=0.0) == 2  # the wait is what held it back
+
+
+def test_chunks_are_read_once_until_the_store_changes(
+    tmp_path: Path, embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.job import ingest_path
+    from service.qa.chunk_cache import ChunkCache
+    from service.qa.generation import GenerationClock
+    from tests.helpers import SEEDS, make_settings
+
+    settings = make_settings(tmp_path / "data")
+    ingest_path(settings, SEEDS / "001_bf46565b3b65e965.txt", show_progress=False)
+    store = open_store(settings, embedder)
+    reader = ChunkReader()
+    cached = reader.on(store, ChunkCache(GenerationClock(store, check_every=0.0)))
+    ids = sorted(store.stored_chunk_ids())[:6]
+    asks = [ids[:4], [*ids[2:], "001_bf46565b3b65e965:000000000000:99"], []]
+    reads: list[list[list[str]]] = []
+    read = reader.get_chunks_many
+
+    def counted(store: Store, id_lists: list[list[str]]) -> list[dict[str, Any]]:
+        reads.append(id_lists)
+        return read(store, id_lists)
+
+    monkeypatch.setattr(reader, "get_chunks_many", counted)
+    try:
+        plain = reader.on(store).get_chunks_many(asks)
+        first = cached.get_chunks_many(asks)
+        again = cached.get_chunks_many(asks)
+        assert [list(found) for found in first] == [ids[:4], ids[2:], []]  # no unknown id
+        for a, b, c in zip(plain, first, again, strict=True):
+            assert list(a) == list(b) == list(c)
+            for chunk_id, (chunk, vector) in a.items():
+                held, held_vector = c[chunk_id]
+                assert replace(held, sentence_vectors=None) == replace(chunk, sentence_vectors=None)
+                assert np.array_equal(held.sentence_vectors, chunk.sentence_vectors)  # type: ignore[arg-type]
+                assert np.array_equal(held_vector, vector)
+        # The first call read every id; the second only the one the store does not have.
+        assert reads[1:] == [asks, [[], [asks[1][-1]], []]]
+        with pytest.raises(ValueError, match="read-only"):
+            again[0][ids[0]][1][0] = 1.0  # shared by every request that reads it
+        store.remove_document("001_bf46565b3b65e965")  # a write moves the generation
+        assert cached.get_chunks_many(asks) == [{}, {}, {}]  # read again: gone
+    finally:
+        reader.close()

@@ -27,9 +27,9 @@ def test_a_bad_item_fails_alone_and_its_batch_mates_succeed() -> None:
     try:
         with ThreadPoolExecutor(8) as pool:
             held = pool.submit(batcher.call, "hold")
-            wait_until(lambda: batches == [] and batcher._queue.qsize() == 0)
+            wait_until(lambda: batches == [] and batcher.waiting == 0)
             futures = {w: pool.submit(batcher.call, w) for w in ["a", "b", "bad", "c", "d"]}
-            wait_until(lambda: batcher._queue.qsize() == 5)
+            wait_until(lambda: batcher.waiting == 5)
             release.set()
             assert held.result(10) == "HOLD"
             assert [futures[w].result(10) for w in "abcd"] == ["A", "B", "C", "D"]

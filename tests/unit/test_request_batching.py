@@ -117,7 +117,7 @@ def test_call_many_queues_its_items_together() -> None:
             release.wait(0.001)
 
         def release_when_queued() -> None:
-            wait_until(lambda: batcher._queue.qsize() >= 3)
+            wait_until(lambda: batcher.waiting >= 3)
             release.set()
 
         queued = threading.Thread(target=release_when_queued)
@@ -164,3 +164,25 @@ def test_a_batch_of_several_collections_runs_once_per_collection_in_order() -> N
 
     assert per_group(items, lambda item: item[0], run) == ["a:1", "b:2", "a:3"]
     assert calls == [("alpha", ["1", "3"]), ("beta", ["2"])]
+
+
+def test_a_call_with_no_batch_running_runs_on_the_callers_thread() -> None:
+    threads: list[str] = []
+
+    def run(items: list[int]) -> list[int]:
+        threads.append(threading.current_thread().name)
+        if 13 in items:
+            raise ValueError("13 is refused")
+        return [i + 1 for i in items]
+
+    batcher: MicroBatcher[int, int] = MicroBatcher(run, "test-thread", max_batch=16)
+    try:
+        assert batcher.call_many([1, 2]) == [2, 3]
+        # No hand-over to the batcher's thread and back (two wake-ups) when it is idle.
+        assert threads == [threading.current_thread().name]
+        # A failed run: each item alone, the failing one's own error raised.
+        with pytest.raises(ValueError, match="13 is refused"):
+            batcher.call_many([1, 13])
+        assert batcher.call(4) == 5
+    finally:
+        batcher.close()
