@@ -17,11 +17,15 @@ question and the sentence share) with its role in the sentence:
   passive verb is its doer;
 - in the sentence (a plain statement, which it parses well) the role is read from the
   dependency parse: subject or agent is the doer; direct, prepositional or passive-subject
-  object is the done-to; a coordinated name takes its first conjunct's role.
+  object is the done-to; a coordinated name takes its first conjunct's role, and a
+  coordinated verb without a subject of its own its first conjunct's subject ("The Normans
+  settled ... and also built castles").
 
 A sentence conflicts when a name has the other role there, or when the question's doer is a
 name and the sentence's doer of that verb is a different name ("When did Harold conquer
-England?" against "William conquered England, killing Harold"). Reciprocal verbs ("meet",
+England?" against "William conquered England, killing Harold"), or the question's object is
+a name and the verb's direct object in the sentence is another ("Who defeated Harold?"
+against "William defeated Godwin"). Reciprocal verbs ("meet",
 "marry") are exempt: who met whom is said either way round. A question's possession is
 checked too: "Who was Bohemond's son?" is not answered by "Bohemond, Robert's son" (the son
 has another possessor there), nor "the Norman general" by "the Byzantine general". So is the
@@ -228,7 +232,7 @@ def _differs(
     asked: NameRole, said: list[tuple[frozenset[str], Role]], objects: list[frozenset[str]]
 ) -> bool:
     """The name has the other role toward this verb, or the verb has another doer, or
-    another direct object ("made [Ralph] earl" does not answer "Who made Robert earl?")."""
+    another direct object ("defeated [Godwin]" does not answer "Who defeated Harold?")."""
     found = {role for name, role in said if _alike(name, asked.name)}
     if found:
         return asked.role not in found
