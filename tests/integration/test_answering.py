@@ -177,7 +177,8 @@ def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) ->
     import numpy as np
 
     from citedqa.models import RetrievedChunk
-    from service.qa.answerers.extractive import evidence_sentences, holds
+    from service.qa.answerers.extractive import holds
+    from service.qa.answerers.sentences import evidence_sentences
     from service.qa.evidence import Evidence
 
     text = "The Gagarin factory builds fighters. It also serves as a repair base."
@@ -188,7 +189,8 @@ def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) ->
 
 
 def test_a_table_row_takes_its_header_and_the_paragraph_before() -> None:
-    from service.qa.answerers.extractive import holds, sentence_terms, table_context
+    from service.qa.answerers.extractive import holds
+    from service.qa.answerers.sentences import sentence_terms, table_context
 
     text = (
         "Intro.\n\nThe numeric values of logging levels are in this table.\n\n"

@@ -16,19 +16,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import numpy as np
-
-from citedqa.irregular import AGENT, BASE_FORM
 from citedqa.models import RetrievedChunk
-from citedqa.sentences import sentence_spans
-from citedqa.terms import key_terms, stem, words
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import shortest_window
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
 from service.qa.answerers.roles import conflicts
+from service.qa.answerers.sentences import evidence_sentences, sentence_terms
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 
 Span = tuple[int, int]
@@ -352,83 +347,6 @@ def _window(
 
 def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
-
-
-def evidence_sentences(
-    evidence: Evidence,
-) -> list[tuple[RetrievedChunk, int, int, str, frozenset[str], np.ndarray]]:
-    """Each distinct sentence once (overlapping chunks repeat sentences), with its vector."""
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for chunk in evidence.chunks:
-        spans, vectors = chunk.sentences, chunk.sentence_vectors
-        if not spans or vectors is None or len(vectors) != len(spans):
-            # No stored sentence vectors: fall back to the chunk's own vector.
-            spans = tuple((chunk.start + s, chunk.start + e) for s, e in sentence_spans(chunk.text))
-            vectors = np.repeat(evidence.vector[None, :] * chunk.score, len(spans), axis=0)
-        previous = ""
-        for (start, end), vector in _fields(chunk, list(spans), vectors):
-            text = chunk.text[start - chunk.start : end - chunk.start]
-            before, previous = previous, text
-            if (chunk.doc_id, start, end) in seen:
-                continue
-            seen.add((chunk.doc_id, start, end))
-            terms = sentence_terms(text)
-            if _ANAPHOR.match(
-                text
-            ):  # "It also serves as ...": what "it" is, the last sentence says
-                terms |= sentence_terms(before)
-            if text.lstrip().startswith("|"):  # a table row means what its header says
-                terms |= sentence_terms(table_context(chunk.text, start - chunk.start))
-            out.append((chunk, start, end, text, terms, vector))
-    return out
-
-
-_LEAD_CHARS = 400
-
-
-def table_context(text: str, offset: int) -> str:
-    """The header row of the table holding the row at `offset`, and the paragraph that
-    leads into the table ("The numeric values of logging levels are given in the following
-    table."): "| `ERROR` | 40 |" answers "What is the numeric value of the ERROR level?"
-    only with them. Only what the chunk holds of the table is read."""
-    lines = text[:offset].split("\n")
-    i = len(lines) - 1
-    while i > 0 and lines[i - 1].lstrip().startswith("|"):
-        i -= 1
-    header = lines[i] if i < len(lines) - 1 else ""
-    lead = next((line for line in reversed(lines[:i]) if line.strip()), "")
-    return f"{header}\n{lead[:_LEAD_CHARS]}"
-
-
-_ANAPHOR = re.compile(r"^\W*(?:it|he|she|they|this|these|its|his|her|their)\b", re.IGNORECASE)
-
-
-def _fields(
-    chunk: RetrievedChunk, spans: list[Span], vectors: np.ndarray
-) -> list[tuple[Span, np.ndarray]]:
-    """The chunk's sentences, a label line ("Author:", "Released:") joined to the value
-    that follows it: the two are one fact, and apart neither answers."""
-    out: list[tuple[Span, np.ndarray]] = []
-    i = 0
-    while i < len(spans):
-        start, end = spans[i]
-        label = chunk.text[start - chunk.start : end - chunk.start].strip()
-        if label.endswith(":") and len(label.split()) <= 4 and i + 1 < len(spans):
-            out.append(((start, spans[i + 1][1]), vectors[i + 1]))
-            i += 2
-            continue
-        out.append(((start, end), vectors[i]))
-        i += 1
-    return out
-
-
-@lru_cache(maxsize=16_384)  # the same sentences and chunks come back query after query
-def sentence_terms(text: str) -> frozenset[str]:
-    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet")."""
-    bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
-    bases |= {stem(AGENT[w]) for w in words(text) if w in AGENT}
-    return frozenset(key_terms(text)) | bases
 
 
 def _weights(

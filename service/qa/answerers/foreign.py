@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from citedqa.languages import is_foreign
 from service.qa.answerers.base import Answerer
-from service.qa.answerers.extractive import evidence_sentences
+from service.qa.answerers.sentences import evidence_sentences
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 
 _MIN_WORDS = 5  # a heading or a label line ("Photo: ...") is no answer

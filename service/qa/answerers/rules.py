@@ -16,10 +16,11 @@ from collections.abc import Sequence
 
 from citedqa.terms import stopwords, words
 from service.qa.answerers.answer_types import answer_spans
-from service.qa.answerers.extractive import holds, parse_ahead, question_parts, sentence_terms
+from service.qa.answerers.extractive import holds, parse_ahead, question_parts
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import QuestionFrame, frame
 from service.qa.answerers.roles import conflicts
+from service.qa.answerers.sentences import sentence_terms
 from service.qa.answerers.synonyms import WordMatcher
 from service.qa.evidence import Evidence
 
