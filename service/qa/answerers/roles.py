@@ -243,16 +243,12 @@ def _differs(
 
 def _direct_objects(tokens: Sequence[Token], verb: int) -> list[frozenset[str]]:
     """The names that are the verb's direct object (or its passive subject)."""
-    out = []
-    for i, token in enumerate(tokens):
-        if _phrase_head(tokens, i) != i or not _is_name(token):
-            continue
-        j = i
-        while tokens[j].dep == "conj" and tokens[j].head != j:  # "Ralph and Robert"
-            j = tokens[j].head
-        if tokens[j].head == verb and tokens[j].dep in {"dobj", "nsubjpass"}:
-            out.append(_distinctive(_phrase(tokens, i)))
-    return out
+    attached = [(i, tokens[_first_conjunct(tokens, i)]) for i in _name_heads(tokens)]
+    return [
+        _distinctive(_phrase(tokens, i))
+        for i, token in attached
+        if token.head == verb and token.dep in {"dobj", "nsubjpass"}
+    ]
 
 
 def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[str], Role]]:
@@ -267,9 +263,7 @@ def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[st
         else -1
     )
     out: list[tuple[frozenset[str], Role]] = []
-    for i, token in enumerate(tokens):
-        if _phrase_head(tokens, i) != i or not _is_name(token):
-            continue
+    for i in _name_heads(tokens):
         role = _role(tokens, i, verb, passive)
         if role is None and shared >= 0 and not passive:
             role = "doer" if _role(tokens, i, shared, False) == "doer" else None
@@ -278,11 +272,21 @@ def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[st
     return out
 
 
+def _name_heads(tokens: Sequence[Token]) -> list[int]:
+    """Where the sentence's names are: the head word of each name's phrase."""
+    return [i for i, t in enumerate(tokens) if _phrase_head(tokens, i) == i and _is_name(t)]
+
+
+def _first_conjunct(tokens: Sequence[Token], i: int) -> int:
+    """The first of coordinated words ("the Normans and [their descendants]"), whose role
+    the others share."""
+    while tokens[i].dep == "conj" and tokens[i].head != i:
+        i = tokens[i].head
+    return i
+
+
 def _role(tokens: Sequence[Token], i: int, verb: int, passive: bool) -> Role | None:
-    token = tokens[i]
-    while token.dep == "conj" and token.head != i:  # "the Normans and their descendants"
-        i = token.head
-        token = tokens[i]
+    token = tokens[_first_conjunct(tokens, i)]
     if token.head == verb:
         if token.dep in _SUBJECTS:
             return "doer"
