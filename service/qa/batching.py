@@ -135,14 +135,14 @@ class MicroBatcher(Generic[In, Out]):
         return not self.waiting
 
     def _run_inline(self, items: list[In]) -> list[Out]:
-        """`run(items)` on the caller's thread; after a failure each item alone, the first
-        item's own failure raised (as its future would have)."""
+        """`run(items)` on the caller's thread; after a failure each item alone, as on the
+        batcher's thread (`_one_by_one`), the first item's own failure raised."""
         try:
             return self._run_batch(items)
-        except Exception:
-            if len(items) == 1:
-                raise
-        return [self._run_batch([item])[0] for item in items]
+        except Exception as exc:
+            batch: list[tuple[In, Future[Out]]] = [(item, Future()) for item in items]
+            self._one_by_one(batch, exc)
+            return [future.result() for _, future in batch]
 
     def _one_by_one(self, batch: list[tuple[In, Future[Out]]], exc: Exception) -> None:
         """After a failed batch, each item alone: one request's bad input fails that request
@@ -258,12 +258,9 @@ class ChunkReader:
         """This reader over one collection's store (the chunks `cache` holds not read)."""
         return StoreReader(self, store, cache)
 
-    def get_chunks(self, store: Store, chunk_ids: list[str]) -> Found:
-        """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
-        return self._batcher.call((store, chunk_ids)) if chunk_ids else {}
-
     def get_chunks_many(self, store: Store, id_lists: list[list[str]]) -> list[Found]:
-        """`get_chunks` for each list of ids, handed over together: one read for the lot."""
+        """For each list of ids, the chunks (score 0) with their vectors, ids deleted
+        meanwhile left out; handed over together: one read for the lot."""
         asks = [(store, ids) for ids in id_lists if ids]
         found = iter(self._batcher.call_many(asks) if asks else [])
         return [next(found) if ids else {} for ids in id_lists]
@@ -289,12 +286,9 @@ class StoreReader:
     store: Store
     cache: ChunkCache | None = None
 
-    def get_chunks(self, chunk_ids: list[str]) -> Found:
-        """Chunks by id (score 0) with their vectors; ids deleted meanwhile are left out."""
-        return self.get_chunks_many([chunk_ids])[0]
-
     def get_chunks_many(self, id_lists: list[list[str]]) -> list[Found]:
-        """`get_chunks` for each list of ids, in one read (of those not in the cache)."""
+        """`ChunkReader.get_chunks_many` on this store, in one read (of the chunks not in
+        the cache)."""
         read = functools.partial(self.reader.get_chunks_many, self.store)
         return read(id_lists) if self.cache is None else self.cache.read_many(id_lists, read)
 
