@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import time
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSONL question file of that one suite (default: eval/questions.jsonl)",
     )
     p.add_argument("--url", help="evaluate a running service instead of an in-process one")
+    p.add_argument(
+        "--api-key",
+        default=os.environ.get("CITEDQA_API_KEY") or None,
+        help="with --url: the service's API key, sent as a bearer token (default: "
+        "$CITEDQA_API_KEY); the in-process service needs none",
+    )
     p.add_argument(
         "--collection",
         help="with --url: ask this collection of the service (default: its default collection)",
@@ -249,6 +256,7 @@ def run_suite(
             health_timeout=URL_HEALTH_TIMEOUT_S if args.url else INPROCESS_HEALTH_TIMEOUT_S,
             formats=corpus_formats(suite.corpus) if suite.corpus is not None else None,
             collection=args.collection,
+            api_key=args.api_key if args.url else None,
         )
     summary = evaluation.summary
     config = {

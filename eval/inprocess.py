@@ -46,7 +46,8 @@ def serve_corpus(
 
     The store is always an embedded Chroma with a new collection in a temporary directory,
     removed afterwards, whatever ``CITEDQA_DATA_DIR``, ``CITEDQA_COLLECTION`` or
-    ``CITEDQA_CHROMA_HOST`` say: the user's own collection is never touched. Other
+    ``CITEDQA_CHROMA_HOST`` say: the user's own collection is never touched. API keys and the
+    rate limit are off. Other
     ``CITEDQA_*`` settings (answerer, top_k, score floors) apply as they would in production,
     under the suite's own ``settings`` (its corpus's ``settings.toml``).
     """
@@ -65,6 +66,12 @@ def serve_corpus(
                 "data_dir": Path(tmp),
                 "collection": f"eval-{uuid.uuid4().hex[:12]}",
                 "chroma_host": None,
+                # A private service on 127.0.0.1: the deployment's keys and rate limit (say
+                # in .env) would only turn the questions into 401s and 429s.
+                "api_key": None,
+                "admin_api_key": None,
+                "keys_file": None,
+                "rate_limit_per_minute": 0,
             }
             served = load_settings(**{**(settings or {}), **isolated})
             log.info("ingesting %s into %s", corpus, tmp)

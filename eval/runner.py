@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from citedqa.client import Client
 from citedqa.client_models import QueryResponse
-from citedqa.errors import CitedQAError
+from citedqa.errors import CitedQAError, ServiceError
 from eval.errors import ServiceUnavailable
 from eval.modes import MODES, RetrievalComparison, compare_modes, ranked_chunks
 from eval.observation import Citation, Observation
@@ -42,27 +42,51 @@ def evaluate(
     modes: Sequence[str] = MODES,
     formats: Mapping[str, str] | None = None,
     collection: str | None = None,
+    api_key: str | None = None,
 ) -> Evaluation:
     """Ask ``questions`` of the service at ``base_url`` and score the answers.
 
     Raises ServiceUnavailable when /health does not answer 200 within ``health_timeout``.
     Failures of individual requests are recorded on the question, not raised. ``formats``
     (doc_id → file format) adds a per-format line when the corpus mixes formats; questions
-    go to ``collection`` (None: the service's default).
+    go to ``collection`` (None: the service's default), with ``api_key`` as a bearer token.
+    Raises ServiceUnavailable, too, when the service refuses the key (or its absence): every
+    question would fail, and a report of failures says nothing about the answers.
     """
     with (
         Client(
-            base_url, timeout=timeout, max_connections=concurrency, collection=collection
+            base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_connections=concurrency,
+            collection=collection,
         ) as client,
         ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool,
     ):
         wait_until_healthy(client, health_timeout)
+        check_access(client)
         observations = list(pool.map(lambda q: observe(client, q, top_k), questions))
         doc_ids = sorted({c.doc_id for o in observations for c in o.citations})
         texts = pool.map(lambda doc_id: fetch_document(client, doc_id), doc_ids)
         documents = dict(zip(doc_ids, texts, strict=True))
         comparison = compare_modes(client, pool, questions, modes)
     return Evaluation(summarize(questions, observations, documents, formats), comparison)
+
+
+def check_access(client: Client) -> None:
+    """Raise ServiceUnavailable when the service refuses this client's key (401, 403).
+
+    Any other answer passes: the probe (one page of `GET /v1/documents`) only asks whether the
+    key is accepted, and a service without that route can still be evaluated.
+    """
+    try:
+        next(client.documents(page_size=1), None)
+    except ServiceError as exc:
+        if exc.status in {401, 403}:
+            raise ServiceUnavailable(
+                f"service at {client.url} refused the request ({exc.message}); give its key "
+                "with --api-key or CITEDQA_API_KEY"
+            ) from None
 
 
 def wait_until_healthy(client: Client, timeout: float, interval: float = 0.25) -> None:
