@@ -97,7 +97,11 @@ def test_an_answer_never_cites_retrieves_or_counts_another_collection(
     # model names the collection in the OpenAI-compatible route.
     chat = {"model": BETA, "messages": [{"role": "user", "content": question}]}
     reply = api.post("/v1/chat/completions", json=chat).json()
-    assert "1987" in reply["choices"][0]["message"]["content"]
+    assert "1987" in reply["choices"][0]["message"]["content"] and reply["model"] == BETA
+    with api.stream("POST", "/v1/chat/completions", json={**chat, "stream": True}) as streamed:
+        frames = [json.loads(line[6:]) for line in streamed.iter_lines() if line[6:7] == "{"]
+    assert frames and {f["model"] for f in frames} == {BETA}  # each frame, as the reply
+    assert "1987" in "".join(f["choices"][0]["delta"].get("content", "") for f in frames)
     chat["model"] = ALPHA
     assert api.post("/v1/chat/completions", json=chat).json()["refused"]
     chat["model"] = "no-such"

@@ -80,7 +80,7 @@ async def chat_completions(
     answer = await run_in_threadpool(qa.answer, ask)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if body.stream:
-        return event_stream(_chunks(completion_id, answer))
+        return event_stream(_chunks(completion_id, body.model, answer))
     return ChatResponse(
         id=completion_id,
         created=int(time.time()),
@@ -91,8 +91,9 @@ async def chat_completions(
     )
 
 
-async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[Event]:
-    """`chat.completion.chunk` frames: role, content pieces, then stop with the citations."""
+async def _chunks(completion_id: str, model: str, answer: Answer) -> AsyncIterator[Event]:
+    """`chat.completion.chunk` frames: role, content pieces, then stop with the citations.
+    Each names the `model` (collection) asked, as the unstreamed reply does."""
     created = int(time.time())
 
     def frame(delta: dict[str, str], finish: str | None = None, **extra: object) -> Event:
@@ -100,7 +101,7 @@ async def _chunks(completion_id: str, answer: Answer) -> AsyncIterator[Event]:
             "id": completion_id,
             "object": "chat.completion.chunk",
             "created": created,
-            "model": MODEL_ID,
+            "model": model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
             **extra,
         }
