@@ -72,3 +72,11 @@ def test_the_seed_document_is_skipped_and_the_higher_place_wins() -> None:
 def test_hits_past_the_end_score_as_the_last() -> None:
     merged = merge_hops(FIRST[:1], {cid("a"): [(cid("x"), 1.0), (cid("y"), 0.5)]}, gap=1)
     assert merged == [(cid("a"), 0.05), (cid("x"), 0.05), (cid("y"), 0.05)]
+
+
+def test_a_hit_already_placed_higher_leaves_its_slot_to_the_next() -> None:
+    # b's hop finds "a" (already first) then "x": "a" keeps its place, "x" takes b's first
+    # slot instead of the second (before, "x" fell behind c and d).
+    hops = {cid("b"): [(cid("a"), 9.0), (cid("x"), 8.0)]}
+    merged = merge_hops(FIRST, hops, gap=2)
+    assert [c[0][0] for c in merged] == ["a", "b", "x", "c", "d"]
