@@ -54,6 +54,26 @@ def test_a_date_and_a_predicate_stay_whole() -> None:
     assert len(segments(joined)) == 1  # "and was": no new subject, no new clause
 
 
+def test_a_window_never_cuts_a_quotation_open() -> None:
+    text = (
+        'Peskov said Moscow raised "the possibility of cooperating in the space sector" with Kim.'
+    )
+    answer = (text.index("space"), text.index("space") + len("space sector"))
+    start, end = shortest_window(text, answer, lambda piece: 1.0 if "Moscow" in piece else 0.0)
+    assert (
+        text[start:end]
+        == 'Peskov said Moscow raised "the possibility of cooperating in the space sector"'
+    )
+    text = "Kim called them “hegemonic forces” and “imperialism.”"
+    answer = (text.index("hegemonic"), text.index("hegemonic") + len("hegemonic forces"))
+    start, end = shortest_window(text, answer, lambda piece: 1.0 if "Kim" in piece else 0.0)
+    assert text[start:end] == "Kim called them “hegemonic forces”"  # no dangling "and"
+    text = "It was held at Gllavenica (Ballsh), near the river."
+    answer = (text.index("Ballsh"), text.index("Ballsh") + len("Ballsh"))
+    start, end = shortest_window(text, answer, lambda piece: 1.0 if "held" in piece else 0.0)
+    assert text[start:end] == "It was held at Gllavenica (Ballsh)"
+
+
 def test_a_window_never_starts_with_a_verb() -> None:
     text = "The release, planned as 1.0, was actually released as Debian 1.1."
     answer = (text.index("Debian 1.1"), text.index("Debian 1.1") + len("Debian 1.1"))

@@ -5,7 +5,9 @@ cut into segments at punctuation and at the words that open a clause or a coordi
 phrase ("which", "while", "and"), and the answer is the shortest run of neighbouring
 segments that holds the answer span and everything of the question the sentence holds
 (each run is scored by the question terms it keeps, less a small cost per word). The run is
-a verbatim slice of the sentence, so it stays `text[start:end]` of the document.
+a verbatim slice of the sentence, so it stays `text[start:end]` of the document. A run
+never opens a quotation or an aside it does not close (`"Normans" comes from`, not
+`Normans" comes from`): the marks right outside it come along.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ _EDGE_WORDS = re.compile(
     r"^(?:and|but|or|which|while|whereas|so|then|also|however)\b\s*|[\s,;:–—-]+$",
     re.IGNORECASE,
 )
+_TRAILING_CONNECTIVE = re.compile(r"\s+(?:and|but|or)$", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+\S")
 WORD_COST = 0.006  # a 25-word run must keep 0.15 more of the question than a 0-word one
@@ -84,11 +87,16 @@ def shortest_window(
     if not parts:
         return (0, len(text))
     best: tuple[float, int, Span] | None = None
+    quoted = _balanced(text)  # a quotation (or aside) the sentence closes is never cut open
     for i in range(len(parts)):
         for j in range(i, len(parts)):
             start, end = parts[i].start, parts[j].end
             if must_hold is not None and not (start <= must_hold[0] and must_hold[1] <= end):
                 continue
+            if quoted:  # not 'Normans" comes from ...': the marks around a run come along
+                start, end = _with_quotes(text, start, end)
+                if not _balanced(text[start:end]):
+                    continue
             piece = text[start:end]
             if _SENTENCE_END.search(piece):  # a quote the splitter left joined: never across
                 continue
@@ -109,6 +117,29 @@ def shortest_window(
     return trim(text, best[2])
 
 
+def _with_quotes(text: str, start: int, end: int) -> Span:
+    """The run with the quotation marks right outside it that it needs to be balanced."""
+    opening = re.search(r"[“\"(]\s*$", text[:start])
+    closing = re.match(r"\s*[”\")]", text[end:])
+    for span in (
+        (start, end),
+        (start, end + closing.end() if closing else end),
+        (opening.start() if opening else start, end),
+    ):
+        if _balanced(text[span[0] : span[1]]):
+            return span
+    return (opening.start() if opening else start, end + closing.end() if closing else end)
+
+
+def _balanced(text: str) -> bool:
+    """Every quotation mark and parenthesis of `text` has its partner in it."""
+    return (
+        text.count('"') % 2 == 0
+        and text.count("“") == text.count("”")
+        and text.count("(") == text.count(")")
+    )
+
+
 def trim(text: str, span: Span) -> Span:
     """The span without leading connectives or trailing punctuation and spaces."""
     start, end = span
@@ -118,7 +149,7 @@ def trim(text: str, span: Span) -> Span:
         if lead and lead.end() > 0 and lead.start() == 0 and lead.end() < len(piece):
             start += lead.end()
             continue
-        stripped = piece.rstrip(" ,;:–—-")
+        stripped = _TRAILING_CONNECTIVE.sub("", piece.rstrip(" ,;:–—-"))
         if len(stripped) < len(piece):
             end = start + len(stripped)
             continue
