@@ -9,7 +9,6 @@ holding derived state (a BM25 index, caches) notice another process's writes.
 
 from __future__ import annotations
 
-import base64
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,13 +23,13 @@ from citedqa.chroma_client import new_client
 from citedqa.collections import collection_names
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
+from citedqa.records import DOC_FIELDS, pack_vectors, pages_in, retrieved_chunk, unpack_vectors
 from citedqa.settings import EMBEDDER_IDS, Settings
 
 # The manifest collection stores no meaningful vectors, but Chroma requires one per record
 # (without it, it would try to embed with its default model, which needs a download).
 _PLACEHOLDER_VECTOR = [1.0]
 _WRITE_BATCH = 1000
-DOC_FIELDS = ("outlet", "author", "date", "source", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,9 +235,9 @@ class Store:
                 "end": c.end,
                 "title": doc.title,
                 **shared,
-                **({"pages": pages} if (pages := _pages_in(doc, c.start, c.end)) else {}),
+                **({"pages": pages} if (pages := pages_in(doc, c.start, c.end)) else {}),
                 "sentences": [offset for span in c.sentences for offset in span],
-                "sentence_vectors": _pack(sv),
+                "sentence_vectors": pack_vectors(sv),
                 "written_at": int(time.time()),  # for citedqa.orphans on a shared server
             }
             for c, sv in zip(chunks, sentence_vectors, strict=True)
@@ -271,12 +270,11 @@ class Store:
         """Vectors of every stored sentence of one document, stacked."""
         with _store_errors("read sentence vectors"):
             got = self._chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
-        parts = [
-            v
+        packed = [
+            (m.get("sentence_vectors", ""), len(m.get("sentences", [])) // 2)
             for m in got["metadatas"]
-            if (v := _unpack(m.get("sentence_vectors", ""), len(m.get("sentences", [])) // 2))
-            is not None
         ]
+        parts = [v for p, n in packed if (v := unpack_vectors(p, n)) is not None]
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
     def chunk_pages(
@@ -360,41 +358,6 @@ def _pages(collection: Any, include: list[str], action: str) -> Iterator[Any]:
             return
 
 
-def retrieved_chunk(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> RetrievedChunk:
-    """A RetrievedChunk from a stored record."""
-    spans = _pairs(meta.get("sentences", []))
-    return RetrievedChunk(
-        chunk_id=chunk_id,
-        doc_id=meta["doc_id"],
-        doc_hash=meta["doc_hash"],
-        title=meta.get("title", ""),
-        text=text,
-        start=meta["start"],
-        end=meta["end"],
-        score=score,
-        sentences=spans,
-        sentence_vectors=_unpack(meta.get("sentence_vectors", ""), len(spans)),
-        metadata={k: meta[k] for k in DOC_FIELDS if k in meta}
-        | ({"pages": _triples(meta["pages"])} if "pages" in meta else {}),
-    )
-
-
-def _pages_in(doc: Document, start: int, end: int) -> list[int]:
-    """(start, end, number) of the PDF pages a span touches, flattened for Chroma."""
-    return [x for s, e, n in doc.pages if s < end and e > start for x in (s, e, n)]
-
-
-def _triples(flat: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
-    return tuple(
-        (int(flat[i]), int(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat) - 2, 3)
-    )
-
-
-def page_at(metadata: dict[str, Any], offset: int) -> int | None:
-    """The PDF page holding `offset`, from a retrieved chunk's metadata."""
-    return next((n for s, e, n in metadata.get("pages", ()) if s <= offset < e), None)
-
-
 def _entry(doc_id: str, meta: dict[str, Any]) -> ManifestEntry:
     return ManifestEntry(
         doc_id=doc_id,
@@ -406,20 +369,3 @@ def _entry(doc_id: str, meta: dict[str, Any]) -> ManifestEntry:
         duplicate_of=str(meta.get("duplicate_of") or "") or None,
         signature=str(meta.get("signature", "")),
     )
-
-
-def _pack(vectors: np.ndarray) -> str:
-    """Unit vectors as int8 (x127), base64: one byte a dimension, cosine error about 1e-4."""
-    return base64.b64encode(np.round(vectors * 127.0).astype(np.int8).tobytes()).decode("ascii")
-
-
-def _unpack(packed: str, count: int) -> np.ndarray | None:
-    if not packed or count == 0:
-        return None
-    raw = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float32)
-    vectors = raw.reshape(count, -1)
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)  # type: ignore[no-any-return]
-
-
-def _pairs(flat: Sequence[int]) -> tuple[tuple[int, int], ...]:
-    return tuple((int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat) - 1, 2))

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from citedqa.models import Answer, Citation
-from citedqa.store import page_at
+from citedqa.records import page_at
 from service.qa.evidence import Draft, Quote
 from service.qa.support import SupportJudge
 from service.qa.texts import DocumentTexts
