@@ -47,6 +47,15 @@ from typing import Literal
 from citedqa.irregular import BASE_FORM
 from citedqa.terms import stem
 from service.qa.answerers.language import Parse, Token, wh_position
+from service.qa.answerers.names import (
+    alike,
+    distinctive,
+    is_name,
+    name_groups,
+    name_heads,
+    phrase,
+    phrase_head,
+)
 
 Role = Literal["doer", "done_to"]
 
@@ -66,14 +75,6 @@ _LIGHT = {
 _NOT_PREDICATES = {"aux", "auxpass", "amod", "compound"}  # "did", "[logging] level"
 _WORD = re.compile(r"[A-Za-z]+(?:n't)?")
 _NEGATIONS = {"not", "n't", "never", "no", "neither", "nor"}
-# Honorifics and titles: "King Harold II" and "Duke William II" share no name by them.
-_TITLES = {
-    "king", "queen", "princ", "princess", "duke", "duchess", "earl", "count", "lord", "ladi",
-    "sir", "dame", "saint", "st", "pope", "emperor", "empress", "tsar", "czar", "sultan",
-    "presid", "minist", "prime", "chancellor", "governor", "mayor", "senat", "gener",
-    "colonel", "captain", "admir", "bishop", "archbishop", "father", "mr", "mrs", "ms", "dr",
-    "professor", "chief", "leader", "the", "of",
-}  # fmt: skip
 _SUBJECTS = {"nsubj", "csubj", "expl"}
 _OBJECTS = {"dobj", "nsubjpass", "pobj", "dative", "attr", "oprd"}
 
@@ -138,11 +139,11 @@ def question_roles(parse: Parse) -> Roles:
     wh = wh_position(tokens)
     if wh < 0:
         return Roles()
-    groups = _name_groups(tokens)
+    groups = name_groups(tokens)
     do = next((i for i in range(wh + 1, min(wh + 4, len(tokens))) if _low(tokens[i]) in _DO), -1)
     out: list[NameRole] = []
     for first, last in groups:
-        name = _distinctive(tokens[first : last + 1])
+        name = distinctive(tokens[first : last + 1])
         if not name:
             continue
         if 0 <= do < first and first - do <= (2 if tokens[do + 1].pos == "DET" else 1):
@@ -151,7 +152,7 @@ def question_roles(parse: Parse) -> Roles:
                 (i for i in range(last + 1, len(tokens)) if tokens[i].pos in {"VERB", "NOUN"}),
                 -1,
             )
-            if verb >= 0 and not _is_name(tokens[verb]):
+            if verb >= 0 and not is_name(tokens[verb]):
                 out.append(NameRole(name, _stem(tokens[verb]), "doer"))
             continue
         before = first - 2 if first >= 2 and tokens[first - 1].pos == "DET" else first - 1
@@ -205,7 +206,7 @@ def _opposite(tokens: Sequence[Token], places: tuple[Place, ...]) -> bool:
             for i, t in enumerate(tokens)
             if t.dep == "pobj"
             and _same_word(tokens[tokens[t.head].head], place.verb)
-            and _alike(_distinctive(_phrase(tokens, i)), place.name)
+            and alike(distinctive(phrase(tokens, i)), place.name)
         }
         if said and all(frozenset((place.preposition, p)) in _OPPOSITE for p in said):
             return True
@@ -233,19 +234,19 @@ def _differs(
 ) -> bool:
     """The name has the other role toward this verb, or the verb has another doer, or
     another direct object ("defeated [Godwin]" does not answer "Who defeated Harold?")."""
-    found = {role for name, role in said if _alike(name, asked.name)}
+    found = {role for name, role in said if alike(name, asked.name)}
     if found:
         return asked.role not in found
     if asked.role == "done_to":
-        return any(name and not _alike(name, asked.name) for name in objects)
+        return any(name and not alike(name, asked.name) for name in objects)
     return any(role == "doer" and name for name, role in said)
 
 
 def _direct_objects(tokens: Sequence[Token], verb: int) -> list[frozenset[str]]:
     """The names that are the verb's direct object (or its passive subject)."""
-    attached = [(i, tokens[_first_conjunct(tokens, i)]) for i in _name_heads(tokens)]
+    attached = [(i, tokens[_first_conjunct(tokens, i)]) for i in name_heads(tokens)]
     return [
-        _distinctive(_phrase(tokens, i))
+        distinctive(phrase(tokens, i))
         for i, token in attached
         if token.head == verb and token.dep in {"dobj", "nsubjpass"}
     ]
@@ -263,18 +264,13 @@ def _roles_toward(tokens: Sequence[Token], verb: int) -> list[tuple[frozenset[st
         else -1
     )
     out: list[tuple[frozenset[str], Role]] = []
-    for i in _name_heads(tokens):
+    for i in name_heads(tokens):
         role = _role(tokens, i, verb, passive)
         if role is None and shared >= 0 and not passive:
             role = "doer" if _role(tokens, i, shared, False) == "doer" else None
         if role is not None:
-            out.append((_distinctive(_phrase(tokens, i)), role))
+            out.append((distinctive(phrase(tokens, i)), role))
     return out
-
-
-def _name_heads(tokens: Sequence[Token]) -> list[int]:
-    """Where the sentence's names are: the head word of each name's phrase."""
-    return [i for i, t in enumerate(tokens) if _phrase_head(tokens, i) == i and _is_name(t)]
 
 
 def _first_conjunct(tokens: Sequence[Token], i: int) -> int:
@@ -302,10 +298,10 @@ def _role(tokens: Sequence[Token], i: int, verb: int, passive: bool) -> Role | N
 def _places(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tuple[Place, ...]:
     out = []
     for first, last in groups:
-        token = tokens[_phrase_head(tokens, last)]
+        token = tokens[phrase_head(tokens, last)]
         preposition = tokens[token.head]
         verb = tokens[preposition.head]
-        name = _distinctive(tokens[first : last + 1])
+        name = distinctive(tokens[first : last + 1])
         if token.dep == "pobj" and verb.pos == "VERB" and name:
             out.append(Place(name, stem(verb.lemma), _low(preposition)))
     return tuple(out)
@@ -315,7 +311,7 @@ def _possessions(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tupl
     """The nouns the question ties to a name: "X's N", "the X N", "the N of X"."""
     out = []
     for first, last in groups:
-        name = _distinctive(tokens[first : last + 1])
+        name = distinctive(tokens[first : last + 1])
         noun = _owned(tokens, last)
         named = tokens[last].dep == "compound" and tokens[last].ent != "NORP"
         if name and noun >= 0 and not named:  # "the [Raoulii] family" names it, owns nothing
@@ -325,7 +321,7 @@ def _possessions(tokens: Sequence[Token], groups: list[tuple[int, int]]) -> tupl
 
 def _owned(tokens: Sequence[Token], i: int) -> int:
     """The common noun the name at `i` modifies (-1 when none)."""
-    head = _phrase_head(tokens, i)
+    head = phrase_head(tokens, i)
     token = tokens[head]
     if token.dep in {"poss", "amod", "compound", "nmod"}:
         noun = token.head
@@ -345,73 +341,16 @@ def _other_owner(tokens: Sequence[Token], asked: Possession) -> bool:
         if token.pos != "NOUN" or stem(token.lemma) != asked.noun:
             continue
         owners = [
-            _distinctive(_phrase(tokens, j))
+            distinctive(phrase(tokens, j))
             for j, t in enumerate(tokens)
-            if _is_name(t) and _phrase_head(tokens, j) == j and _owned(tokens, j) == i
+            if is_name(t) and phrase_head(tokens, j) == j and _owned(tokens, j) == i
         ]
         linked = [j for j, t in enumerate(tokens) if t.head == i and t.dep == "appos"]
         linked += [token.head] if token.dep == "appos" else []
-        itself = any(_alike(_distinctive(_phrase(tokens, j)), asked.owner) for j in linked)
+        itself = any(alike(distinctive(phrase(tokens, j)), asked.owner) for j in linked)
         owners = [o for o in owners if o]
-        verdicts.append(
-            itself or (bool(owners) and not any(_alike(o, asked.owner) for o in owners))
-        )
+        verdicts.append(itself or (bool(owners) and not any(alike(o, asked.owner) for o in owners)))
     return bool(verdicts) and all(verdicts)
-
-
-def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Names that share a word, or a word's first four letters ("Korea", "Korean")."""
-    return any(x[:4] == y[:4] if min(len(x), len(y)) >= 4 else x == y for x in a for y in b)
-
-
-def _name_groups(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """Runs of proper-name tokens: "King Charles III" is one name."""
-    groups: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        if _is_name(tokens[i]):
-            j = i
-            while j + 1 < len(tokens) and _is_name(tokens[j + 1]):
-                j += 1
-            groups.append((i, j))
-            i = j + 1
-        else:
-            i += 1
-    return groups
-
-
-def _is_name(token: Token) -> bool:
-    return token.pos == "PROPN" or (
-        token.ent in {"PERSON", "NORP", "GPE", "ORG"} and token.text[:1].isupper()
-    )
-
-
-def _distinctive(tokens: Sequence[Token]) -> frozenset[str]:
-    return frozenset(
-        s
-        for t in tokens
-        if _is_name(t) and t.text.isalpha() and not _roman(t.text)
-        for s in [stem(t.text.lower())]
-        if s not in _TITLES
-    )
-
-
-def _roman(text: str) -> bool:
-    return bool(text) and set(text) <= set("IVXLC")
-
-
-def _phrase(tokens: Sequence[Token], head: int) -> list[Token]:
-    """The name tokens of the noun phrase headed at `head` (compounds, flat names)."""
-    return [tokens[head], *(t for t in tokens if t.head == head and t.dep in {"compound", "flat"})]
-
-
-def _phrase_head(tokens: Sequence[Token], i: int) -> int:
-    """The last token of the name `i` is part of ("Charles" in "King Charles III": "III")."""
-    token = tokens[i]
-    while token.dep in {"compound", "flat"} and token.head != i and _is_name(tokens[token.head]):
-        i = token.head
-        token = tokens[i]
-    return i
 
 
 def _same_word(token: Token, verb_stem: str) -> bool:
