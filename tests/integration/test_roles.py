@@ -96,6 +96,8 @@ def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentenc
         ("Which exceptions does the package never swallow?", "It does not swallow SystemExit."),
         # The sentence gives the name no role at all: no evidence, no conflict.
         ("Who did Kim visit?", "The visit ended on Friday."),
+        # A possessor is not the doer: the bakery opened, not Rosa.
+        ("When did Rosa's Bakery open?", "Rosa's Bakery opened on Harbour Street in 1998."),
     ],
 )
 def test_the_same_role_or_none_is_no_conflict(

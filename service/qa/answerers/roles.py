@@ -146,6 +146,8 @@ def question_roles(parse: Parse) -> Roles:
         name = distinctive(tokens[first : last + 1])
         if not name:
             continue
+        if last + 1 < len(tokens) and tokens[last + 1].tag == "POS":
+            continue  # "When did [Rosa]'s Bakery open?": the bakery opened, not Rosa
         if 0 <= do < first and first - do <= (2 if tokens[do + 1].pos == "DET" else 1):
             # "Who did [X] swear ...": the first content word after the name is its verb.
             verb = next(
