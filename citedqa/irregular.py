@@ -46,3 +46,21 @@ BASE_FORM: dict[str, str] = {
 AGENT: dict[str, str] = {"author": "write", "authors": "write", "authored": "write"}
 """Who did it, where the noun is not the verb plus -er ("author" wrote; "writer" and "editor"
 already share a stem with "write" and "edit")."""
+
+_PLURALS = """
+loaves loaf|leaves leaf|wolves wolf|knives knife|lives life|wives wife|halves half|
+shelves shelf|thieves thief|calves calf|selves self|elves elf|scarves scarf|hooves hoof|
+children child|men man|women woman|people person|mice mouse|geese goose|feet foot|
+teeth tooth|oxen ox|criteria criterion|phenomena phenomenon|analyses analysis|crises crisis|
+theses thesis|hypotheses hypothesis|diagnoses diagnosis|indices index|matrices matrix|
+vertices vertex|appendices appendix|cacti cactus|fungi fungus|nuclei nucleus|radii radius|
+stimuli stimulus|syllabi syllabus|alumni alumnus|bacteria bacterium|curricula curriculum|
+memoranda memorandum|strata stratum
+"""
+
+SINGULAR: dict[str, str] = dict(
+    pair.split() for pair in _PLURALS.replace("\n", "").split("|") if pair.strip()
+)
+"""{"loaves": "loaf", "children": "child", ...}: plurals the stemmer does not bring back to
+their singular ("loaves" stems to "loav", which "loaf" does not hold). General English: the
+irregular plurals of a learner's grammar."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from citedqa.irregular import AGENT, BASE_FORM
+from citedqa.irregular import AGENT, BASE_FORM, SINGULAR
 from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from citedqa.terms import key_terms, stem, words
@@ -94,7 +94,9 @@ def _fields(
 
 @lru_cache(maxsize=16_384)  # the same sentences and chunks come back query after query
 def sentence_terms(text: str) -> frozenset[str]:
-    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet")."""
+    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet") and
+    plurals ("loaves": "loaf")."""
     bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
     bases |= {stem(AGENT[w]) for w in words(text) if w in AGENT}
+    bases |= {stem(SINGULAR[w]) for w in words(text) if w in SINGULAR}
     return frozenset(key_terms(text)) | bases
