@@ -3,14 +3,18 @@ rules end to end on the seeds: refuse unless focus and answer are there, fact fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
 from citedqa.embedder import MiniLMEmbedder
+from ingest.job import ingest_path
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.language import Linguist
 from service.qa.answerers.question_frame import frame
 from service.qa.answerers.synonyms import WordMatcher
+from tests.helpers import make_settings, served
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,15 @@ def linguist() -> Linguist:
         # The subject of "say" is who spoke, not the kind of answer asked for.
         ("What did the ministers say about sanctions?", "any", {"minist"}),
         # The tagger lemmatises "uses" as "us": the word's own stem is kept.
-        ("Who suggested the rules for refactoring uses of lambda?", "person", {"rule", "use"}),
+        (
+            "Who suggested the rules for refactoring uses of lambda?",
+            "person",
+            {"rule", "use", "suggest"},
+        ),
+        # A rank narrows its noun: "the last keeper" does not answer for the first.
+        ("Who was the first keeper of the lighthouse?", "person", {"keeper", "first"}),
+        # A person is asked for by what they did: the sentence must say it.
+        ("Who repaired the lighthouse after the storm?", "person", {"lighthous", "repair"}),
     ],
 )
 def test_frame_reads_the_kind_and_the_focus(
@@ -228,3 +240,42 @@ def test_a_batch_of_questions_is_parsed_ahead_in_one_pass_as_each_alone(
     monkeypatch.setattr(together, "_pipeline", lambda: pytest.fail("parsed again"))
     for part in (p for q in questions for p in question_parts(q)):
         assert together.parse(part) == linguist.parse(part)
+
+
+HARBOUR = """# Greywater
+
+The last keeper, Tomas Brandt, left the lighthouse in 1969, when the light was automated.
+The lighthouse was damaged by a storm in February 1953 and repaired the following summer.
+Rosa's Bakery opened on Harbour Street in 1998.
+The bakery sells about 400 loaves of sourdough every Saturday.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Who was the last keeper of the lighthouse?", "Tomas Brandt"),
+        ("Who was the first keeper of the lighthouse?", None),
+        ("Who repaired the lighthouse after the storm?", None),  # the text names no one
+        ("When did Rosa's Bakery open?", "1998"),  # Rosa owns the bakery; it opened
+        ("How many loaves does the bakery sell?", "400"),  # "loaves" is the plural of "loaf"
+    ],
+)
+def test_a_new_document_is_answered_and_refused_as_a_reader_would(
+    harbour: httpx.Client, question: str, answer: str | None
+) -> None:
+    body = harbour.post("/v1/query", json={"question": question}).json()
+    if answer is None:
+        assert body["refused"], body["answer"]
+    else:
+        assert not body["refused"] and answer in body["answer"], body
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    docs = tmp_path_factory.mktemp("harbour")
+    (docs / "greywater.md").write_text(HARBOUR, encoding="utf-8")
+    settings = make_settings(docs.parent / "harbour-data")
+    ingest_path(settings, docs, show_progress=False)
+    with served(settings) as client:
+        yield client

@@ -166,12 +166,14 @@ def frame(parse: Parse) -> QuestionFrame:
     }
     scene |= compounds
     required = content - scene
-    # An adjective narrows its noun ("favourite food", "annual volume"): it is asked too.
+    # An adjective narrows its noun ("favourite food", "annual volume"): it is asked too,
+    # and so is a rank ("the [first] keeper" is not answered by "the last keeper").
     required |= {
         i
         for i, t in enumerate(tokens)
-        if t.pos == "ADJ" and t.dep == "amod" and i not in excluded and not t.ent
-        and tokens[t.head].pos == "NOUN" and t.lemma not in _VAGUE_ADJECTIVES
+        if t.pos == "ADJ" and t.dep == "amod" and i not in excluded
+        and tokens[t.head].pos == "NOUN"
+        and (t.ent == "ORDINAL" or (not t.ent and t.lemma not in _VAGUE_ADJECTIVES))
     }  # fmt: skip
     verbs = {
         i
@@ -183,8 +185,11 @@ def frame(parse: Parse) -> QuestionFrame:
     elif wh == "how" or not required:  # "How did they react?", "When did it open?"
         required |= {i for i in verbs if tokens[i].dep == "ROOT"} or verbs
     # The main verb is the event asked about ("Where was he [born]?"): the passages must
-    # mention it, though the answering sentence may word it otherwise ("greeted" for "host").
+    # mention it, though the answering sentence may word it otherwise ("greeted" for "host");
+    # a person is asked for by what they did, so there the sentence must say it.
     event = {i for i in verbs if tokens[i].dep == "ROOT"} - required
+    if kind == "person":  # "Who [repaired] the lighthouse?": the doing is who is asked for
+        required, event = required | event, set()
     if not required:
         required = {i for i, t in enumerate(tokens) if t.pos == "ADJ" and i not in excluded}
     stems = {i: _stems(tokens[i]) for i in range(len(tokens))}
@@ -256,7 +261,7 @@ def _names(tokens: tuple[Token, ...]) -> frozenset[str]:
     return frozenset(
         stem(p)
         for t in tokens
-        if t.pos == "PROPN" or (t.ent and t.pos in {"NOUN", "ADJ", "NUM"})
+        if t.pos == "PROPN" or (t.ent and t.ent != "ORDINAL" and t.pos in {"NOUN", "ADJ", "NUM"})
         for p in _parts(t)
         if p not in stop
     )
