@@ -74,6 +74,12 @@ def test_a_window_never_cuts_a_quotation_open() -> None:
     assert text[start:end] == "It was held at Gllavenica (Ballsh)"
 
 
+def test_two_names_joined_by_and_stay_one_subject() -> None:
+    text = "Russia and North Korea intend to expand cooperation, and Putin said so."
+    pieces = [text[s.start : s.end] for s in segments(text)]
+    assert pieces == ["Russia and North Korea intend to expand cooperation", "and Putin said so."]
+
+
 def test_a_window_never_starts_with_a_verb() -> None:
     text = "The release, planned as 1.0, was actually released as Debian 1.1."
     answer = (text.index("Debian 1.1"), text.index("Debian 1.1") + len("Debian 1.1"))

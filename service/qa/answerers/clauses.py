@@ -45,6 +45,8 @@ _EDGE_WORDS = re.compile(
     r"^(?:and|but|or|which|while|whereas|so|then|also|however)\b\s*|[\s,;:–—-]+$",
     re.IGNORECASE,
 )
+_NAMES_JOINED = re.compile(r"(?:and|or)\s+[A-Z]")
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w’'-]*$")
 _TRAILING_CONNECTIVE = re.compile(r"\s+(?:and|but|or)$", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+\S")
@@ -62,6 +64,8 @@ def segments(text: str) -> list[Segment]:
     out: list[Segment] = []
     position = 0
     for match in _BREAK.finditer(text):
+        if _NAMES_JOINED.match(text, match.end()) and _NAME_BEFORE.search(text, 0, match.start()):
+            continue  # "Russia and North Korea intend": one subject, two names
         if match.start() > position:
             out.append(Segment(position, match.start()))
         position = max(position, match.end())
