@@ -70,8 +70,8 @@ def worst_section(report: Report) -> str:
     return "\n\n".join(_worst_entry(rank, item) for rank, item in enumerate(items, 1)) or "none"
 
 
-def render(report: Report) -> str:
-    """The full Markdown report."""
+def render(report: Report, chart: bool = True) -> str:
+    """The full Markdown report (`chart`: with the per-category chart beside it)."""
     settings = "\n".join(f"- {key}: `{value}`" for key, value in report.config.items())
     gate = "PASS" if report.gated else "not gated (no thresholds given: reported only)"
     if report.failures:
@@ -86,7 +86,7 @@ def render(report: Report) -> str:
         "Metric definitions: `eval/METRICS.md`. Intervals: 95% bootstrap over questions.",
         "## Per category",
         category_table(report),
-        f"![metrics per category]({PLOT_NAME})",
+        *([f"![metrics per category]({PLOT_NAME})"] if chart else []),
         *(
             [
                 "## Per format",

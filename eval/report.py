@@ -74,14 +74,16 @@ class Report:
         }
 
     def write(self, out_dir: Path) -> list[Path]:
-        """Write REPORT_FILES into ``out_dir``; return their paths."""
+        """Write REPORT_FILES into ``out_dir`` (the chart only with matplotlib); return the
+        paths written."""
         out_dir.mkdir(parents=True, exist_ok=True)
         json_path, md_path, png_path = (out_dir / name for name in REPORT_FILES)
         text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
         json_path.write_text(text, encoding="utf-8")
-        md_path.write_text(render(self), encoding="utf-8")
-        plot_categories(self.summary.categories, self.summary.category_sizes, png_path)
-        return [json_path, md_path, png_path]
+        png_path.unlink(missing_ok=True)  # never an earlier run's chart beside this report
+        chart = plot_categories(self.summary.categories, self.summary.category_sizes, png_path)
+        md_path.write_text(render(self, chart=chart is not None), encoding="utf-8")
+        return [json_path, md_path, *([png_path] if chart else [])]
 
 
 def question_json(item: ScoredQuestion) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from eval.gate import Thresholds, check_gate
 from eval.markdown import category_table, overall_table, render
 from eval.modes import RetrievalComparison
 from eval.observation import Citation, Observation
+from eval.plot import PLOT_NAME
 from eval.questions import UNANSWERABLE_OFF_TOPIC, UNANSWERABLE_ON_TOPIC, Question
 from eval.report import Report
 from eval.summary import Summary, summarize
@@ -98,6 +100,19 @@ def test_markdown_and_json_report(tmp_path: Path) -> None:
     assert data["worst"] == ["wrong", "ok"]
     assert md_path.read_text() == markdown
     assert png_path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_without_matplotlib_the_report_is_written_without_its_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = make_report(run({"ok": RIGHT}), Thresholds())
+    (tmp_path / PLOT_NAME).write_bytes(b"an earlier run's chart")
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails: not installed
+    written = report.write(tmp_path)
+    assert [p.name for p in written] == ["report.json", "report.md"]
+    assert not (tmp_path / PLOT_NAME).exists()
+    assert PLOT_NAME not in (tmp_path / "report.md").read_text()
+    assert "uv sync --extra eval" in caplog.text
 
 
 def test_compare_paired_and_with_an_older_report(tmp_path: Path) -> None:
