@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import socket
 import sys
 import textwrap
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc.message}", file=sys.stderr)
             return exc.exit_code
         configure_logging(settings)
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        logging.getLogger("citedqa").info(
+            "listening on http://%s:%d (answering once /health says ok)", host, settings.port
+        )
         serve(settings, sock)
     return 0
 

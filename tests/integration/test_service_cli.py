@@ -174,3 +174,9 @@ def test_the_cap_counts_heads_only(server: tuple[int, Path]) -> None:
             chunk = sock.recv(65536)
             assert chunk, replies
             replies += chunk
+
+
+def test_start_up_says_where_it_listens(server: tuple[int, Path]) -> None:
+    port, tmp = server
+    log = (tmp / "service.log").read_text(encoding="utf-8")
+    assert f"listening on http://127.0.0.1:{port}" in log
