@@ -107,6 +107,13 @@ def test_ask_refused_by_the_service_exits_2(url: str) -> None:
     assert "422" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_a_refusal_says_why_in_words(url: str) -> None:
+    run = citedqa("ask", "What is the population of North Korea?", "--url", url)
+    assert run.returncode == 0, run.stderr
+    assert "No answer in the documents" in run.stdout
+    assert "Why (focus_not_found): the passages found do not mention" in run.stdout
+
+
 def test_a_given_url_that_does_not_answer_fails(tmp_path: Path) -> None:
     down = f"http://127.0.0.1:{free_port()}"
     run = citedqa("ask", QUESTION, CITEDQA_URL=down, CITEDQA_DATA_DIR=str(tmp_path))

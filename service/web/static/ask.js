@@ -59,7 +59,7 @@ function onDelta(text) {
 
 /** Why the service refused (the response's `refusal_reason`), in a reader's words. */
 const REFUSAL_REASONS = {
-  no_evidence: 'Why: nothing in the documents is about this question.',
+  no_evidence: 'Why: no passage of the documents is close enough to the question.',
   focus_not_found: 'Why: the passages found do not mention what the question asks for (they may mention the names in it).',
   no_answer_of_type: 'Why: the passages about it do not give the kind of answer asked for (a place, a time, a number, a name...).',
   not_supported: 'Why: the model\'s answer could not be verified against the passages.',
