@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.qa.answerers.clauses import segments, shortest_window
 from service.qa.answerers.extractive import holds, question_parts
+from service.qa.answerers.sentences import sentence_terms
 from service.qa.citing import without_markers
 from service.qa.support import verbatim
 
@@ -91,3 +92,8 @@ def test_numbered_names_match_exactly() -> None:
     assert holds("debconf", frozenset({"debconf14"})) is False
     assert holds("debconf21", frozenset({"debconf14", "debconf"})) is False
     assert holds("meet", frozenset({"meeting"})) is True
+
+
+def test_a_sentence_holds_the_singular_of_its_irregular_plurals_and_its_ranks() -> None:
+    terms = sentence_terms("The earliest bakers sold 400 loaves to the children.")
+    assert {"loaf", "child", "first"} <= terms

@@ -92,11 +92,16 @@ def _fields(
     return out
 
 
+# Ranks said in other words: "the earliest packaging tool" is the first one.
+_RANKS = {"earliest": "first", "initial": "first", "initially": "first", "final": "last"}
+
+
 @lru_cache(maxsize=16_384)  # the same sentences and chunks come back query after query
 def sentence_terms(text: str) -> frozenset[str]:
     """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet") and
-    plurals ("loaves": "loaf")."""
+    plurals ("loaves": "loaf"), and the rank its words say ("earliest": "first")."""
     bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
     bases |= {stem(AGENT[w]) for w in words(text) if w in AGENT}
     bases |= {stem(SINGULAR[w]) for w in words(text) if w in SINGULAR}
+    bases |= {_RANKS[w] for w in words(text) if w in _RANKS}
     return frozenset(key_terms(text)) | bases
