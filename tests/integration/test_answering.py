@@ -242,11 +242,20 @@ def test_a_batch_of_questions_is_parsed_ahead_in_one_pass_as_each_alone(
         assert together.parse(part) == linguist.parse(part)
 
 
-HARBOUR = """# Greywater
+HARBOUR = """# The Greywater Harbor Lighthouse
+
+The Greywater Harbor Lighthouse stands on Tern Point, at the northern end of Greywater Bay.
+It was built in 1881 by the engineer Margaret Ellison.
+The tower is 31 metres tall and is painted in red and white bands.
+Its light can be seen from 22 nautical miles away on a clear night.
 
 The last keeper, Tomas Brandt, left the lighthouse in 1969, when the light was automated.
+Since 2004 the keeper's cottage has housed a small maritime museum, open from April to October.
+The museum is closed on Mondays. Admission is free for children under twelve.
+
 The lighthouse was damaged by a storm in February 1953 and repaired the following summer.
-Rosa's Bakery opened on Harbour Street in 1998.
+"""
+BAKERY = """Rosa's Bakery opened on Harbour Street in 1998.
 The bakery sells about 400 loaves of sourdough every Saturday.
 """
 
@@ -259,6 +268,9 @@ The bakery sells about 400 loaves of sourdough every Saturday.
         ("Who repaired the lighthouse after the storm?", None),  # the text names no one
         ("When did Rosa's Bakery open?", "1998"),  # Rosa owns the bakery; it opened
         ("How many loaves does the bakery sell?", "400"),  # "loaves" is the plural of "loaf"
+        # A short question embeds poorly (similarity under the floor); the passage says all
+        # of its words.
+        ("When was the light automated?", "1969"),
     ],
 )
 def test_a_new_document_is_answered_and_refused_as_a_reader_would(
@@ -274,7 +286,8 @@ def test_a_new_document_is_answered_and_refused_as_a_reader_would(
 @pytest.fixture(scope="module")
 def harbour(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     docs = tmp_path_factory.mktemp("harbour")
-    (docs / "greywater.md").write_text(HARBOUR, encoding="utf-8")
+    (docs / "lighthouse.md").write_text(HARBOUR, encoding="utf-8")
+    (docs / "bakery.md").write_text(BAKERY, encoding="utf-8")
     settings = make_settings(docs.parent / "harbour-data")
     ingest_path(settings, docs, show_progress=False)
     with served(settings) as client:

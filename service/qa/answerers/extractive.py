@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citedqa.models import RetrievedChunk
+from citedqa.terms import key_terms
 from service.qa.answerers.answer_types import answer_spans
 from service.qa.answerers.clauses import shortest_window
 from service.qa.answerers.language import Linguist
@@ -115,7 +116,7 @@ class ExtractiveAnswerer:
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def draft(self, evidence: Evidence) -> Draft:
-        if not evidence.chunks or evidence.chunks[0].score < self.min_evidence_score:
+        if not enough_evidence(evidence, self.min_evidence_score):
             return self._refuse("no_evidence")
         parts = [self.frame(part) for part in question_parts(evidence.question)]
         claims: list[Claim] = []
@@ -234,6 +235,21 @@ def question_parts(question: str) -> list[str]:
 def parse_ahead(linguist: Linguist, questions: Sequence[str]) -> None:
     """Every part of each question parsed, in one pass, into the linguist's cache."""
     linguist.parse_many([part for question in questions for part in question_parts(question)])
+
+
+def enough_evidence(evidence: Evidence, min_score: float) -> bool:
+    """The best passage is about the question: close to it in the embedder's space, or
+    saying every key term of it. A short question embeds poorly ("When was the light
+    automated?" scored 0.20 against the passage saying so), but a passage holding all its
+    words is about it whatever its vector; the focus and answer checks still follow."""
+    if not evidence.chunks:
+        return False
+    top = evidence.chunks[0]
+    if top.score >= min_score:
+        return True
+    terms = set(key_terms(evidence.question))
+    have = sentence_terms(f"{top.title}\n{top.text}")
+    return bool(terms) and all(holds(t, have) for t in terms)
 
 
 def _has_number(number: str, text: str) -> bool:

@@ -19,6 +19,7 @@ from citedqa.models import RetrievedChunk
 from citedqa.sentences import sentence_spans
 from service.qa.answerers import prompt
 from service.qa.answerers.backends import Backend
+from service.qa.answerers.extractive import enough_evidence
 from service.qa.answerers.rules import AnswerRules
 from service.qa.evidence import Claim, Draft, Evidence, Quote, RefusalReason
 from service.qa.support import SupportJudge
@@ -74,7 +75,7 @@ class LLMAnswerer:
 
     def _refusal_before(self, evidence: Evidence) -> RefusalReason | None:
         """Why not to ask the LLM at all, if there is a reason."""
-        if not evidence.chunks or evidence.chunks[0].score < self._min_evidence_score:
+        if not enough_evidence(evidence, self._min_evidence_score):
             return "no_evidence"
         rules = self._rules
         if rules is not None and not rules.mentioned(evidence, rules.frames(evidence.question)):
