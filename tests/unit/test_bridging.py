@@ -72,3 +72,23 @@ def test_the_seed_document_is_skipped_and_the_higher_place_wins() -> None:
 def test_hits_past_the_end_score_as_the_last() -> None:
     merged = merge_hops(FIRST[:1], {cid("a"): [(cid("x"), 1.0), (cid("y"), 0.5)]}, gap=1)
     assert merged == [(cid("a"), 0.05), (cid("x"), 0.05), (cid("y"), 0.05)]
+
+
+def test_a_seed_is_read_once_however_many_questions_it_seeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import service.qa.bridging as bridging
+
+    seed = SEED + " It is indexed in PsycINFO."  # a text no other test has read
+    other = "Which editor-in-chief published Journal of Psychotherapy Integration?"
+    first = bridge_query(QUESTION, seed, max_names=8)
+    read: list[str] = []
+    key_terms = bridging.key_terms
+    monkeypatch.setattr(bridging, "key_terms", lambda t, *a: read.append(t) or key_terms(t, *a))
+    assert bridge_query(QUESTION, seed, max_names=8) == first
+    assert bridge_query(other, seed, max_names=8) == (
+        "Which of American Psychological Association Society Exploration Jennifer Callahan "
+        "PsycINFO"
+    )
+    # Only the questions and their words are read again, never the seed or its names.
+    assert read and seed not in read and not {"Jennifer", "Callahan", "PsycINFO"} & set(read)
