@@ -87,8 +87,7 @@ def test_a_seed_is_read_once_however_many_questions_it_seeds(
     monkeypatch.setattr(bridging, "key_terms", lambda t, *a: read.append(t) or key_terms(t, *a))
     assert bridge_query(QUESTION, seed, max_names=8) == first
     assert bridge_query(other, seed, max_names=8) == (
-        "Which of American Psychological Association Society Exploration Jennifer Callahan "
-        "PsycINFO"
+        "Which of American Psychological Association Society Exploration Jennifer Callahan PsycINFO"
     )
     # Only the questions and their words are read again, never the seed or its names.
     assert read and seed not in read and not {"Jennifer", "Callahan", "PsycINFO"} & set(read)
