@@ -59,7 +59,7 @@ def bridge_query(
     return " ".join([*open_words, *added])
 
 
-@lru_cache(maxsize=2048)  # the best passages come back as seeds question after question
+@lru_cache(maxsize=512)  # the best passages come back as seeds question after question
 def _seed_words(
     seed_text: str, language: str
 ) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:

@@ -62,7 +62,7 @@ class TitleIndex:
         return list(found)[skipped:]
 
 
-@lru_cache(maxsize=2048)  # a passage that seeds a second hop seeds it question after question
+@lru_cache(maxsize=512)  # a passage that seeds a second hop seeds it question after question
 def _names(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     """The key terms of each name `text` holds: reading a whole passage's names again for
     each question cost more than looking them all up."""
