@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from citedqa.languages import ENGLISH
 from citedqa.models import chunk_version
@@ -39,11 +40,11 @@ def bridge_query(
     seed that the question lacks (words compared as key terms, so "Beatles'" is "Beatles");
     None when the seed adds no name, and a second search would only repeat the first."""
     asked = set(key_terms(question, language))
-    answered = set(key_terms(seed_text, language))
+    answered, names = _seed_words(seed_text, language)
     added: list[str] = []
     seen: set[str] = set()
-    for name in capitalised_words(seed_text):
-        terms = [t for t in key_terms(name, language) if t not in asked and t not in seen]
+    for name, name_terms in names:
+        terms = [t for t in name_terms if t not in asked and t not in seen]
         if not terms:
             continue
         seen.update(terms)
@@ -56,6 +57,17 @@ def bridge_query(
         w for w in _WORD.findall(question) if not answered.intersection(key_terms(w, language))
     ]
     return " ".join([*open_words, *added])
+
+
+@lru_cache(maxsize=512)  # the best passages come back as seeds question after question
+def _seed_words(
+    seed_text: str, language: str
+) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A seed's key terms, and its names each with theirs: what `bridge_query` reads of a
+    seed whatever the question. Reading them again for each question (two seeds a hybrid
+    search, a whole chunk each) was most of the second round's Python time."""
+    names = tuple((name, tuple(key_terms(name, language))) for name in capitalised_words(seed_text))
+    return frozenset(key_terms(seed_text, language)), names
 
 
 def merge_hops(

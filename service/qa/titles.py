@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from citedqa.languages import ENGLISH
 from citedqa.terms import key_terms
@@ -52,11 +53,17 @@ class TitleIndex:
         "Oklahoma City Thunder", not "United" in "United Kingdom"); `skip` left out."""
         found: dict[str, None] = dict.fromkeys(skip)
         skipped = len(found)
-        for name in _NAME.findall(text):
-            terms = key_terms(name, language)
+        for terms in _names(text, language):
             for size in range(min(self._longest, len(terms)), 0, -1):
                 if size == 1 and len(terms) > 1:
                     break
                 for doc_id in self._docs.get(tuple(terms[:size]), ()):
                     found.setdefault(doc_id)
         return list(found)[skipped:]
+
+
+@lru_cache(maxsize=512)  # a passage that seeds a second hop seeds it question after question
+def _names(text: str, language: str) -> tuple[tuple[str, ...], ...]:
+    """The key terms of each name `text` holds: reading a whole passage's names again for
+    each question cost more than looking them all up."""
+    return tuple(tuple(key_terms(name, language)) for name in _NAME.findall(text))

@@ -80,3 +80,22 @@ def test_a_hit_already_placed_higher_leaves_its_slot_to_the_next() -> None:
     hops = {cid("b"): [(cid("a"), 9.0), (cid("x"), 8.0)]}
     merged = merge_hops(FIRST, hops, gap=2)
     assert [c[0][0] for c in merged] == ["a", "b", "x", "c", "d"]
+
+
+def test_a_seed_is_read_once_however_many_questions_it_seeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import service.qa.bridging as bridging
+
+    seed = SEED + " It is indexed in PsycINFO."  # a text no other test has read
+    other = "Which editor-in-chief published Journal of Psychotherapy Integration?"
+    first = bridge_query(QUESTION, seed, max_names=8)
+    read: list[str] = []
+    key_terms = bridging.key_terms
+    monkeypatch.setattr(bridging, "key_terms", lambda t, *a: read.append(t) or key_terms(t, *a))
+    assert bridge_query(QUESTION, seed, max_names=8) == first
+    assert bridge_query(other, seed, max_names=8) == (
+        "Which of American Psychological Association Society Exploration Jennifer Callahan PsycINFO"
+    )
+    # Only the questions and their words are read again, never the seed or its names.
+    assert read and seed not in read and not {"Jennifer", "Callahan", "PsycINFO"} & set(read)

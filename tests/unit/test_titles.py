@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.qa.titles import MAX_TITLE_TERMS, TitleIndex
 
 
@@ -44,3 +46,16 @@ def test_skipped_documents_and_overlong_titles_are_left_out() -> None:
     titles = index(seed="Kate Ramsay", show="Neighbours", long=long_title)
     text = f"Kate Ramsay is a character of Neighbours. {long_title}."
     assert titles.linked(text, skip=["seed"]) == ["show"]
+
+
+def test_a_passage_s_names_are_read_once_however_often_it_is_linked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import service.qa.titles as titles_module
+
+    titles = index(charmed="Charmed", wb="The WB")
+    text = "She starred in Charmed, broadcast by The WB in 1999."
+    assert titles.linked(text) == ["charmed", "wb"]
+    monkeypatch.setattr(titles_module, "key_terms", lambda *_: pytest.fail("read again"))
+    assert titles.linked(text) == ["charmed", "wb"]
+    assert titles.linked(text, skip=("charmed",)) == ["wb"]
