@@ -17,6 +17,7 @@ __all__ = [
     "canonical_text",
     "check_doc_id",
     "doc_id_for",
+    "doc_id_part",
     "load_document",
     "parse_document",
 ]
@@ -61,8 +62,19 @@ def clip(value: str, limit: int = MAX_FIELD_CHARS) -> str:
 
 
 def doc_id_for(path: Path, root: Path) -> str:
-    """Path relative to the ingest root, without extension, with / separators."""
-    return path.relative_to(root).with_suffix("").as_posix()
+    """Path relative to the ingest root, without extension, with / separators (each part as
+    `doc_id_part` makes it)."""
+    return "/".join(doc_id_part(p) for p in path.relative_to(root).with_suffix("").parts)
+
+
+def doc_id_part(name: str) -> str:
+    """A file or folder name as a doc_id part: its spaces as `_` ("annual report 2024" ->
+    "annual_report_2024"). Names with spaces are common, and a space in an id would have to
+    be escaped in every URL and citation."""
+    return _SPACES.sub("_", name.strip())
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def check_doc_id(doc_id: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from citedqa.documents import doc_id_part
 from citedqa.errors import InvalidInputError, TooLargeError
 from citedqa.indexer import DocOutcome, Indexer
 from citedqa.isolation import ParserPool
@@ -95,14 +96,19 @@ class DocumentLibrary:
                 f"{len(files)} files in one upload; the limit is {self._settings.max_upload_files}"
             )
         docs = [self._parse(f) for f in files]
-        ids = [d.doc_id for d in docs]
-        if len(set(ids)) != len(ids):
-            raise InvalidInputError(f"two uploaded files map to the same doc_id: {sorted(ids)}")
+        sources: dict[str, list[str]] = {}
+        for doc in docs:
+            sources.setdefault(doc.doc_id, []).append(doc.metadata.get("source", doc.doc_id))
+        for doc_id, names in sources.items():
+            if len(names) > 1:
+                raise InvalidInputError(
+                    f"{' and '.join(names)} map to the same doc_id {doc_id!r}: rename one"
+                )
         with self._write_lock:
             try:
                 outcomes = self._writer().index_all(docs)  # all or nothing
             finally:
-                self._changed(ids)  # a failed batch was visible for a moment, too
+                self._changed(list(sources))  # a failed batch was visible for a moment, too
         unread = {doc.doc_id: doc.unread_pages for doc in docs}
         return [dataclasses.replace(o, unread_pages=unread[o.doc_id]) for o in outcomes]
 
@@ -121,7 +127,7 @@ class DocumentLibrary:
             if len(upload.content) > limit:
                 raise TooLargeError(f"{len(upload.content):,} bytes, over the {limit:,}-byte limit")
             doc = self._parser.parse(
-                PurePosixPath(name).stem, PurePosixPath(name).suffix, upload.content
+                doc_id_part(PurePosixPath(name).stem), PurePosixPath(name).suffix, upload.content
             )
         except InvalidInputError as exc:
             raise type(exc)(f"{name or '(unnamed file)'}: {exc.message}") from None

@@ -162,6 +162,17 @@ def test_invalid_setting_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert "CITEDQA_TOP_K" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_spaces_in_file_and_folder_names_become_underscores(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs" / "board minutes"
+    folder.mkdir(parents=True)
+    (folder / "March 2024 meeting.txt").write_text("The board approved the budget in March.\n")
+    summary = ingest_path(settings, tmp_path / "docs", show_progress=False)
+    assert not summary.failures
+    assert set(store_state(settings)[1]) == {"board_minutes/March_2024_meeting"}
+
+
 def test_two_files_with_one_doc_id_keep_the_first(settings: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
