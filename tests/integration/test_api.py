@@ -117,6 +117,12 @@ def test_malformed_json_is_a_problem_not_a_500(api: httpx.Client) -> None:
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
+    assert response.json()["detail"].startswith("body: not valid JSON at character 1 (")
+    # `curl -d` without a content type sends a form: the problem says what to send instead.
+    form = api.post("/v1/query", content=b"question=hi", headers={"content-type": "text/plain"})
+    assert form.status_code == 422
+    detail = form.json()["detail"]
+    assert "must be a JSON object, sent with Content-Type: application/json" in detail
 
 
 def test_unknown_document_and_route(api: httpx.Client) -> None:
