@@ -123,6 +123,8 @@ def test_deleting_a_collection_removes_it_and_only_it(two: httpx.Client) -> None
     assert api.delete("/v1/collections/citedqa").status_code == 409  # the default stays
     assert api.post("/v1/collections", json={"name": ALPHA}).status_code == 409
     assert api.post("/v1/collections", json={"name": "x-docs"}).status_code == 422
+    short = api.post("/v1/collections", json={"name": "ab"})  # the rule in words, not a regex
+    assert short.status_code == 422 and "3 to 50 letters, digits" in short.json()["detail"]
     # Made again under the same name: empty, nothing of the old one answers.
     assert api.post("/v1/collections", json={"name": BETA}).status_code == 201
     assert api.get(f"/v1/collections/{BETA}/documents").json()["documents"] == []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from citedqa.collections import NAME_PATTERN, CollectionInfo
+from citedqa.collections import NAME_PATTERN, CollectionInfo, check_name
+from citedqa.errors import InvalidInputError
 
 _EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -12,7 +13,16 @@ _EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 class CollectionCreate(BaseModel):
     """A new, empty collection."""
 
-    name: str = Field(pattern=NAME_PATTERN, examples=["team-legal"])
+    name: str = Field(json_schema_extra={"pattern": NAME_PATTERN}, examples=["team-legal"])
+
+    @field_validator("name")
+    @classmethod
+    def _usable(cls, name: str) -> str:
+        """The rule in words ("3 to 50 letters, digits, ..."), not the pattern's regex."""
+        try:
+            return check_name(name)
+        except InvalidInputError as exc:
+            raise ValueError(exc.message) from None
 
 
 class CollectionOut(BaseModel):
