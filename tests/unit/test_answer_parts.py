@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.qa.answerers.clauses import segments, shortest_window
 from service.qa.answerers.extractive import holds, question_parts
 from service.qa.answerers.sentences import sentence_terms
@@ -21,9 +23,9 @@ def test_segments_cut_at_clause_boundaries_but_keep_a_preposition_with_which() -
 
 def test_shortest_window_keeps_the_answer_and_drops_the_rest() -> None:
     text = "He flew home on Friday, after meeting Kim at the Vostochny Cosmodrome, officials said."
-    answer = (text.index("Vostochny"), text.index("Vostochny") + len("Vostochny Cosmodrome"))
-    start, end = shortest_window(text, answer, lambda piece: 1.0 if "meeting" in piece else 0.0)
-    assert text[start:end] == "after meeting Kim at the Vostochny Cosmodrome"
+    assert window(text, "Vostochny Cosmodrome", "meeting") == (
+        "after meeting Kim at the Vostochny Cosmodrome"
+    )
 
 
 def test_shortest_window_is_the_whole_sentence_when_nothing_can_go() -> None:
@@ -55,24 +57,41 @@ def test_a_date_and_a_predicate_stay_whole() -> None:
     assert len(segments(joined)) == 1  # "and was": no new subject, no new clause
 
 
-def test_a_window_never_cuts_a_quotation_open() -> None:
-    text = (
-        'Peskov said Moscow raised "the possibility of cooperating in the space sector" with Kim.'
-    )
-    answer = (text.index("space"), text.index("space") + len("space sector"))
-    start, end = shortest_window(text, answer, lambda piece: 1.0 if "Moscow" in piece else 0.0)
-    assert (
-        text[start:end]
-        == 'Peskov said Moscow raised "the possibility of cooperating in the space sector"'
-    )
-    text = "Kim called them “hegemonic forces” and “imperialism.”"
-    answer = (text.index("hegemonic"), text.index("hegemonic") + len("hegemonic forces"))
-    start, end = shortest_window(text, answer, lambda piece: 1.0 if "Kim" in piece else 0.0)
-    assert text[start:end] == "Kim called them “hegemonic forces”"  # no dangling "and"
-    text = "It was held at Gllavenica (Ballsh), near the river."
-    answer = (text.index("Ballsh"), text.index("Ballsh") + len("Ballsh"))
-    start, end = shortest_window(text, answer, lambda piece: 1.0 if "held" in piece else 0.0)
-    assert text[start:end] == "It was held at Gllavenica (Ballsh)"
+def window(text: str, answer: str, kept: str) -> str:
+    """The shortest window holding `answer` when only keeping `kept` is worth anything."""
+    at = text.index(answer)
+    start, end = shortest_window(text, (at, at + len(answer)), lambda p: float(kept in p))
+    return text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "kept", "expected"),
+    [
+        (
+            'Peskov said Moscow raised "the possibility of cooperating in the space sector" here.',
+            "space sector",
+            "Moscow",
+            'Peskov said Moscow raised "the possibility of cooperating in the space sector"',
+        ),
+        # No dangling "and" either.
+        (
+            "Kim called them “hegemonic forces” and “imperialism.”",
+            "hegemonic forces",
+            "Kim",
+            "Kim called them “hegemonic forces”",
+        ),
+        (
+            "It was held at Gllavenica (Ballsh), near the river.",
+            "Ballsh",
+            "held",
+            "It was held at Gllavenica (Ballsh)",
+        ),
+    ],
+)
+def test_a_window_never_cuts_a_quotation_open(
+    text: str, answer: str, kept: str, expected: str
+) -> None:
+    assert window(text, answer, kept) == expected
 
 
 def test_two_names_joined_by_and_stay_one_subject() -> None:
