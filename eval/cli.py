@@ -61,7 +61,8 @@ def _positive_float(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (defaults are relative to the repository root)."""
-    p = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    about = (__doc__ or "").replace("``", "")  # the docstring's code marks are not for --help
+    p = argparse.ArgumentParser(prog="python -m eval", description=about)
     p.add_argument(
         "--corpus",
         type=Path,

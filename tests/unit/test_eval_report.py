@@ -214,3 +214,10 @@ def test_a_corpus_of_mixed_formats_gets_a_per_format_line(tmp_path: Path) -> Non
     # One format only: no per-format line.
     plain = summarize(questions[:1], observations[:1], {"000_a": DOC}, formats)
     assert plain.formats == {} and "## Per format" not in render(make_report(plain, Thresholds()))
+
+
+def test_eval_help_has_no_docstring_markup() -> None:
+    from eval.cli import build_parser
+
+    shown = build_parser().format_help()
+    assert "python -m eval" in shown and "``" not in shown
