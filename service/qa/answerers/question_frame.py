@@ -9,9 +9,10 @@ without a time in it.
   many"), or from the asked class ("which year" is a time, "which country" a place). A
   class with no known type ("what floor", "which program") makes kind "class": the
   sentence must then name the class itself.
-- `required`: stems of the question's common nouns, and its adjectives and non-light
-  verbs when it has no noun. The sentence must hold each (a stem or a prefix of at least
-  4 letters: "meet" holds "meeting").
+- `required`: stems of the question's common nouns and the adjectives and ranks that narrow
+  them, its non-light verbs when it has no noun, and its main verb when it asks for a
+  person ("Who [repaired] it?"). The sentence must hold each (a stem or a prefix of at
+  least 4 letters: "meet" holds "meeting").
 - `names`: stems of proper names, which the answer should mention but may leave to a
   pronoun ("he").
 """
