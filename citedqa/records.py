@@ -28,10 +28,15 @@ def retrieved_chunk(chunk_id: str, text: str, meta: dict[str, Any], score: float
         end=meta["end"],
         score=score,
         sentences=spans,
-        sentence_vectors=unpack_vectors(meta.get("sentence_vectors", ""), len(spans)),
+        sentence_vectors=stored_vectors(meta),
         metadata={k: meta[k] for k in DOC_FIELDS if k in meta}
         | ({"pages": _triples(meta["pages"])} if "pages" in meta else {}),
     )
+
+
+def stored_vectors(meta: dict[str, Any]) -> np.ndarray | None:
+    """A stored chunk's sentence vectors, one a sentence span (None when it has none)."""
+    return unpack_vectors(meta.get("sentence_vectors", ""), len(meta.get("sentences", [])) // 2)
 
 
 def pages_in(doc: Document, start: int, end: int) -> list[int]:

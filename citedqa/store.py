@@ -23,7 +23,7 @@ from citedqa.chroma_client import new_client
 from citedqa.collections import collection_names
 from citedqa.errors import EmbedderMismatchError, NotFoundError, StoreUnavailableError
 from citedqa.models import Chunk, Document, RetrievedChunk
-from citedqa.records import DOC_FIELDS, pack_vectors, pages_in, retrieved_chunk, unpack_vectors
+from citedqa.records import DOC_FIELDS, pack_vectors, pages_in, retrieved_chunk, stored_vectors
 from citedqa.settings import EMBEDDER_IDS, Settings
 
 # The manifest collection stores no meaningful vectors, but Chroma requires one per record
@@ -270,11 +270,7 @@ class Store:
         """Vectors of every stored sentence of one document, stacked."""
         with _store_errors("read sentence vectors"):
             got = self._chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
-        packed = [
-            (m.get("sentence_vectors", ""), len(m.get("sentences", [])) // 2)
-            for m in got["metadatas"]
-        ]
-        parts = [v for p, n in packed if (v := unpack_vectors(p, n)) is not None]
+        parts = [v for m in got["metadatas"] if (v := stored_vectors(m)) is not None]
         return np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
     def chunk_pages(
