@@ -96,12 +96,18 @@ def _fields(
 _RANKS = {"earliest": "first", "initial": "first", "initially": "first", "final": "last"}
 
 
+@lru_cache(maxsize=1)
+def _bases() -> dict[str, str]:
+    """Each word the stemmer does not bring to the form a question asks with, and the stem
+    of that form: irregular verbs ("met": "meet"), agents ("author": "write"), irregular
+    plurals ("loaves": "loaf"), ranks ("earliest": "first")."""
+    return {
+        w: stem(base) for table in (BASE_FORM, AGENT, SINGULAR, _RANKS) for w, base in table.items()
+    }
+
+
 @lru_cache(maxsize=16_384)  # the same sentences and chunks come back query after query
 def sentence_terms(text: str) -> frozenset[str]:
-    """Key terms of a sentence, and the base forms of its irregular verbs ("met": "meet") and
-    plurals ("loaves": "loaf"), and the rank its words say ("earliest": "first")."""
-    bases = {stem(BASE_FORM[w]) for w in words(text) if w in BASE_FORM}
-    bases |= {stem(AGENT[w]) for w in words(text) if w in AGENT}
-    bases |= {stem(SINGULAR[w]) for w in words(text) if w in SINGULAR}
-    bases |= {_RANKS[w] for w in words(text) if w in _RANKS}
-    return frozenset(key_terms(text)) | bases
+    """Key terms of a sentence, and the stems its words stand for (`_bases`)."""
+    bases = _bases()
+    return frozenset(key_terms(text)) | {bases[w] for w in words(text) if w in bases}
