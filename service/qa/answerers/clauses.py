@@ -125,14 +125,10 @@ def _with_quotes(text: str, start: int, end: int) -> Span:
     """The run with the quotation marks right outside it that it needs to be balanced."""
     opening = re.search(r"[“\"(]\s*$", text[:start])
     closing = re.match(r"\s*[”\")]", text[end:])
-    for span in (
-        (start, end),
-        (start, end + closing.end() if closing else end),
-        (opening.start() if opening else start, end),
-    ):
-        if _balanced(text[span[0] : span[1]]):
-            return span
-    return (opening.start() if opening else start, end + closing.end() if closing else end)
+    opened = opening.start() if opening else start
+    closed = end + closing.end() if closing else end
+    tries = [(start, end), (start, closed), (opened, end)]
+    return next((s for s in tries if _balanced(text[s[0] : s[1]])), (opened, closed))
 
 
 def _balanced(text: str) -> bool:
