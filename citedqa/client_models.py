@@ -49,6 +49,7 @@ class QueryResponse(_Reply):
     answer: str
     refused: bool
     refusal_reason: str | None = None
+    refusal_detail: str | None = None
     citations: list[CitationOut]
     answerer: str = ""
     model: str = ""

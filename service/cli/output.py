@@ -21,18 +21,6 @@ from citedqa.client_models import (
 
 out = Console(highlight=False, soft_wrap=True)
 
-# Why the service refused, in a reader's words (the web page says the same: static/ask.js).
-REFUSAL_REASONS = {
-    "no_evidence": "no passage of the documents is close enough to the question.",
-    "focus_not_found": "the passages found do not mention what the question asks for "
-    "(they may mention the names in it).",
-    "no_answer_of_type": "the passages about it do not give the kind of answer asked for "
-    "(a place, a time, a number, a name...).",
-    "not_supported": "the model's answer could not be verified against the passages.",
-    "language_not_supported": "the question is not in English, and this service's embedder "
-    "reads English only (it can be set up with the multilingual one).",
-}
-
 
 def print_json(reply: BaseModel) -> None:
     """The reply as the service sent it (fields it left empty included)."""
@@ -45,7 +33,7 @@ def print_answer(reply: QueryResponse) -> None:
         out.print("[bold]No answer in the documents[/bold]")
         out.print(escape(reply.answer), style="dim")
         if reply.refusal_reason:
-            why = REFUSAL_REASONS.get(reply.refusal_reason, "")
+            why = reply.refusal_detail
             out.print(
                 escape(f"Why ({reply.refusal_reason}): {why}" if why else reply.refusal_reason)
             )

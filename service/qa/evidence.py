@@ -50,6 +50,19 @@ RefusalReason = Literal[
 asks about; none holds an answer of the asked kind; every claim failed verification; or the
 question is in a language the configured embedder cannot match with the documents."""
 
+REFUSAL_DETAILS: dict[str, str] = {
+    "no_evidence": "No passage of the documents is close enough to the question.",
+    "focus_not_found": "The passages found do not mention what the question asks for "
+    "(they may mention the names in it).",
+    "no_answer_of_type": "The passages about it do not give the kind of answer asked for "
+    "(a place, a time, a number, a name...).",
+    "not_supported": "The model's answer could not be verified against the passages.",
+    "language_not_supported": "The question is not in English, and this service's embedder "
+    "reads English only (it can be set up with the multilingual one).",
+}
+"""Each refusal reason in a reader's words, sent as the response's `refusal_detail`: the web
+page and the CLI show it as it is, so the words live here once."""
+
 
 @dataclass(frozen=True, slots=True)
 class Draft:

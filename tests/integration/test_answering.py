@@ -157,8 +157,11 @@ def test_an_answer_already_in_the_question_is_no_answer(linguist: Linguist) -> N
 def test_on_topic_questions_the_documents_do_not_answer_are_refused_with_a_reason(
     api: httpx.Client, question: str, reason: str
 ) -> None:
+    from service.qa.evidence import REFUSAL_DETAILS
+
     body = api.post("/v1/query", json={"question": question}).json()
     assert (body["refused"], body["refusal_reason"], body["citations"]) == (True, reason, [])
+    assert body["refusal_detail"] == REFUSAL_DETAILS[reason]  # the reason in words, once
 
 
 def test_off_topic_refusal_says_why(api: httpx.Client) -> None:
@@ -170,7 +173,7 @@ def test_the_fact_comes_first_in_few_words(api: httpx.Client) -> None:
     body = api.post("/v1/query", json={"question": "Where did Putin and Kim meet?"}).json()
     first = body["answer"].split("[1]")[0]
     assert "Vostochny" in first and len(first.split()) <= 30
-    assert body["refusal_reason"] is None
+    assert body["refusal_reason"] is None and body["refusal_detail"] is None
 
 
 def test_word_matcher_with_no_words_does_not_fail(embedder: MiniLMEmbedder) -> None:

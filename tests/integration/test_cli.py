@@ -111,7 +111,7 @@ def test_a_refusal_says_why_in_words(url: str) -> None:
     run = citedqa("ask", "What is the population of North Korea?", "--url", url)
     assert run.returncode == 0, run.stderr
     assert "No answer in the documents" in run.stdout
-    assert "Why (focus_not_found): the passages found do not mention" in run.stdout
+    assert "Why (focus_not_found): The passages found do not mention" in run.stdout
 
 
 def test_a_given_url_that_does_not_answer_fails(tmp_path: Path) -> None:

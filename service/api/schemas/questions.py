@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from citedqa.models import Answer, Citation, RetrievedChunk
 from citedqa.settings import RetrievalMode
 from service.api.schemas.common import Text, VisibleText
+from service.qa.evidence import REFUSAL_DETAILS
 
 _QUOTE = "Putin and Kim held negotiations this Wednesday at the Russian Vostochny cosmodrome"
 _DOC = "001_bf46565b3b65e965"
@@ -126,6 +127,12 @@ class QueryResponse(BaseModel):
         "question is not in English and the embedder is English-only: see "
         "CITEDQA_EMBEDDER). null when answered.",
     )
+    refusal_detail: str | None = Field(
+        None,
+        examples=[None, REFUSAL_DETAILS["focus_not_found"]],
+        description="The refusal reason in a reader's words (for a page or a terminal). null "
+        "when answered.",
+    )
     citations: list[CitationOut]
     answerer: str = Field("", examples=["extractive"], description="The backend that answered.")
     model: str = Field("", examples=["extractive-v2"], description="The model it ran.")
@@ -137,6 +144,7 @@ class QueryResponse(BaseModel):
             answer=a.text,
             refused=a.refused,
             refusal_reason=a.refusal_reason,  # type: ignore[arg-type]
+            refusal_detail=REFUSAL_DETAILS.get(a.refusal_reason or ""),
             citations=[CitationOut.of(c) for c in a.citations],
             answerer=a.answerer,
             model=a.model,

@@ -57,15 +57,6 @@ function onDelta(text) {
   body.firstElementChild.append(text);
 }
 
-/** Why the service refused (the response's `refusal_reason`), in a reader's words. */
-const REFUSAL_REASONS = {
-  no_evidence: 'Why: no passage of the documents is close enough to the question.',
-  focus_not_found: 'Why: the passages found do not mention what the question asks for (they may mention the names in it).',
-  no_answer_of_type: 'Why: the passages about it do not give the kind of answer asked for (a place, a time, a number, a name...).',
-  not_supported: 'Why: the model\'s answer could not be verified against the passages.',
-  language_not_supported: 'Why: the question is not in English, and this service\'s embedder reads English only (it can be set up with the multilingual one).',
-};
-
 function showAnswer(result) {
   answer.hidden = false;
   if (result.refused) {
@@ -73,7 +64,7 @@ function showAnswer(result) {
     answer.classList.add('refusal');
     heading.textContent = 'No answer in the documents';
     body.replaceChildren(h('p', {}, result.answer));
-    reason.textContent = REFUSAL_REASONS[result.refusal_reason] || '';
+    reason.textContent = result.refusal_detail ? `Why: ${result.refusal_detail}` : '';
     reason.hidden = !reason.textContent;
     status.textContent = 'The documents do not answer this question.';
     return;
