@@ -203,6 +203,21 @@ def test_a_pronoun_takes_the_focus_of_the_sentence_before(linguist: Linguist) ->
     assert holds("factori", second[4]) and holds("repair", second[4])
 
 
+def test_an_it_that_stands_for_the_clause_after_it_takes_nothing_from_before() -> None:
+    import numpy as np
+
+    from citedqa.models import RetrievedChunk
+    from service.qa.answerers.extractive import holds
+    from service.qa.answerers.sentences import evidence_sentences
+    from service.qa.evidence import Evidence
+
+    text = "Kim arrived in Russia by train. It is unknown whether he will stay another day."
+    chunk = RetrievedChunk("c", "d", "h", "T", text, 0, len(text), 0.5)
+    rows = evidence_sentences(Evidence("q", np.zeros(384, dtype=np.float32), [chunk]))
+    second = next(r for r in rows if r[3].startswith("It"))
+    assert not holds("arriv", second[4]) and holds("stay", second[4])
+
+
 def test_a_table_row_takes_its_header_and_the_paragraph_before() -> None:
     from service.qa.answerers.extractive import holds
     from service.qa.answerers.sentences import sentence_terms, table_context

@@ -43,9 +43,8 @@ def evidence_sentences(
                 continue
             seen.add((chunk.doc_id, start, end))
             terms = sentence_terms(text)
-            if _ANAPHOR.match(
-                text
-            ):  # "It also serves as ...": what "it" is, the last sentence says
+            if _ANAPHOR.match(text) and not _EXPLETIVE.match(text):
+                # "It also serves as ...": what "it" is, the last sentence says
                 terms |= sentence_terms(before)
             if text.lstrip().startswith("|"):  # a table row means what its header says
                 terms |= sentence_terms(table_context(chunk.text, start - chunk.start))
@@ -71,6 +70,13 @@ def table_context(text: str, offset: int) -> str:
 
 
 _ANAPHOR = re.compile(r"^\W*(?:it|he|she|they|this|these|its|his|her|their)\b", re.IGNORECASE)
+# "It is unknown whether ...", "It was reported that ...": an "it" that stands for the clause
+# after it, not for anything the sentence before named.
+_EXPLETIVE = re.compile(
+    r"^\W*it\s+(?:is|was|'s|seems|seemed|appears|appeared|remains|remained)\s+(?:not\s+)?"
+    r"(?:\w+ly\s+)?\w+\s+(?:that|whether|if|how|why|what|who|when|where)\b",
+    re.IGNORECASE,
+)
 
 
 def _fields(
