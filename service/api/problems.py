@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from citedqa.errors import BatchWriteError, CitedQAError
+from citedqa.errors import BatchWriteError, CitedQAError, InvalidInputError
 from service.api.schemas import Problem
 
 log = logging.getLogger("citedqa")
@@ -91,14 +91,14 @@ def install(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         detail = "; ".join(f"{'.'.join(e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)  # type: ignore[index]
-        return problem(422, "Invalid request", detail, errors=errors)
+        return problem(422, InvalidInputError.title, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:
             # The framework's own parse failures (JSON that is not UTF-8, a broken multipart
             # body) are invalid input like any other: 422, as the API documents.
-            return problem(422, "Invalid request", f"body: {exc.detail}")
+            return problem(422, InvalidInputError.title, f"body: {exc.detail}")
         return problem_of_http(exc)
 
     @app.exception_handler(Exception)

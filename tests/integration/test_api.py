@@ -109,6 +109,7 @@ def test_bad_requests_are_422_problems(api: httpx.Client, payload: dict, where: 
     assert response.headers["content-type"] == PROBLEM
     body = response.json()
     assert body["status"] == 422 and where in body["detail"]
+    assert body["title"] == "Invalid input"  # one title for every 422, schema's or ours
 
 
 def test_malformed_json_is_a_problem_not_a_500(api: httpx.Client) -> None:
@@ -118,6 +119,7 @@ def test_malformed_json_is_a_problem_not_a_500(api: httpx.Client) -> None:
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["detail"].startswith("body: not valid JSON at character 1 (")
+    assert response.json()["title"] == "Invalid input"
     # `curl -d` without a content type sends a form: the problem says what to send instead.
     form = api.post("/v1/query", content=b"question=hi", headers={"content-type": "text/plain"})
     assert form.status_code == 422

@@ -101,7 +101,7 @@ def test_falls_back_to_a_plain_request_when_stream_is_rejected(page: Page, web_u
         body = route.request.post_data_json
         bodies.append(body)
         if "stream" in body:
-            problem(422, "Invalid request", "stream: Extra inputs are not permitted")(route)
+            problem(422, "Invalid input", "stream: Extra inputs are not permitted")(route)
         else:
             route.continue_()
 
