@@ -91,6 +91,8 @@ def test_a_file_name_with_spaces_is_a_doc_id_with_underscores(fresh_api: httpx.C
     assert fresh_api.get("/v1/documents/annual_report_2024").json()["source"] == (
         "annual report 2024.txt"
     )
+    again = fresh_api.post("/v1/documents", files=[note])  # nothing new: 200, not 201
+    assert (again.status_code, again.json()["documents"][0]["status"]) == (200, "unchanged")
     twins = [
         ("files", ("same.txt", b"One text.", "text/plain")),
         ("files", ("same.md", b"Another text.", "text/markdown")),

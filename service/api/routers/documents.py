@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from service.api.problems import responses
@@ -46,15 +46,25 @@ def list_documents(
 
 
 @router.post(
-    "", response_model=UploadResponse, status_code=201, responses=responses(413, 415, 422, 503)
+    "",
+    response_model=UploadResponse,
+    status_code=201,
+    responses={200: {"description": "Every file was already stored as it is."}}
+    | responses(413, 415, 422, 503),
 )
 async def upload_documents(
     library: LibraryDep,
     files: Annotated[list[UploadFile], File(description=".txt, .md, .html, .htm or .pdf files")],
+    response: Response,
 ) -> UploadResponse:
-    """Ingest uploaded files (all or nothing); they are searchable when this returns."""
+    """Ingest uploaded files (all or nothing); they are searchable when this returns.
+
+    201 when a document was added or changed; 200 when every file was already there as it
+    is (nothing was created, so a client retrying an upload can tell)."""
     uploads = [Upload(f.filename or "", await f.read()) for f in files]
     outcomes = await run_in_threadpool(library.upload, uploads)
+    if all(o.status == "unchanged" for o in outcomes):
+        response.status_code = 200
     return UploadResponse(documents=[UploadResult.of(o) for o in outcomes])
 
 
