@@ -49,8 +49,10 @@ def list_documents(
     "",
     response_model=UploadResponse,
     status_code=201,
-    responses={200: {"description": "Every file was already stored as it is."}}
-    | responses(413, 415, 422, 503),
+    responses={
+        **responses(413, 415, 422, 503),
+        200: {"description": "Every file was already stored as it is."},
+    },
 )
 async def upload_documents(
     library: LibraryDep,
