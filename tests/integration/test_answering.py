@@ -72,6 +72,8 @@ def test_frame_reads_the_kind_and_the_focus(
         ("What is the most common reason a signal handler fails?", set(), False),
         # A typed class is answered by a member of it, not by its name.
         ("Which city did Kim visit?", set(), False),
+        # What completes the noun asked about with "of" is asked about too.
+        ("What is the most common form of Norman art?", {"form", "art"}, False),
     ],
 )
 def test_frame_reads_the_noun_asked_about(

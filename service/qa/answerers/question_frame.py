@@ -19,6 +19,7 @@ without a time in it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -198,7 +199,7 @@ def frame(parse: Parse) -> QuestionFrame:
     need = {s for i in required for s in stems[i] if s and s not in names and s not in stop}
     head = asked or attribute
     asked_about = (
-        {tokens.index(head)} & required
+        _with_of_complement(tokens, tokens.index(head)) & required
         if head is not None and head.lemma not in _SHELL_NOUNS
         else set()
     )
@@ -387,3 +388,17 @@ def _excluded(
     if wh_index >= 0:
         out.add(wh_index)
     return out
+
+
+def _with_of_complement(tokens: Sequence[Token], head: int) -> set[int]:
+    """The asked noun and the noun its "of" completes it with: "the most common form [of]
+    Norman art" is not answered by "the most common form of pitch representation", so the
+    art is held to as the form is. Only a common noun: a name ("the range of the Su-57")
+    may be left to "its" in the answering sentence."""
+    of = {i for i, t in enumerate(tokens) if t.head == head and t.dep == "prep" and t.lemma == "of"}
+    return {head} | {
+        i
+        for i, t in enumerate(tokens)
+        if t.head in of and t.dep == "pobj" and t.pos == "NOUN" and t.text.isalpha()
+        and t.text.islower()
+    }  # fmt: skip
