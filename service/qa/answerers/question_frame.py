@@ -258,12 +258,14 @@ def _noun_after_wh(tokens: tuple[Token, ...], wh_index: int) -> tuple[Token, ...
 
 
 def _names(tokens: tuple[Token, ...]) -> frozenset[str]:
-    """Stems of the proper names (and named-entity words) of the question."""
+    """Stems of the proper names (and named-entity words) of the question. The count of
+    what is asked for ("Which [two] exceptions") is no name: the answer gives the two."""
     stop = stopwords()
     return frozenset(
         stem(p)
-        for t in tokens
+        for i, t in enumerate(tokens)
         if t.pos == "PROPN" or (t.ent and t.ent != "ORDINAL" and t.pos in {"NOUN", "ADJ", "NUM"})
+        if not (t.pos == "NUM" and i > 0 and tokens[i - 1].tag in {"WDT", "WP"})
         for p in _parts(t)
         if p not in stop
     )
