@@ -315,9 +315,7 @@ def _holds_focus(
     setting = asked.context | asked.names
     missing = len(setting) - sum(holds(t, scene) for t in setting)
     # A yes/no question's names are all part of what it asks ("Did Kim meet Shoigu?").
-    if missing > (0 if asked.yes_no else max(1, len(setting) // 2)) or (
-        setting and missing == len(setting)
-    ):  # a passage about none of the question's names or scene is about something else
+    if missing > (0 if asked.yes_no else max(1, len(setting) // 2)):
         return False
     return bool(asked.required) or not asked.names or any(holds(t, cand.terms) for t in asked.names)
 
