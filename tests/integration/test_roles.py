@@ -63,6 +63,11 @@ def linguist() -> Linguist:
             "What tradition did the Normans have?",
             "In the visual arts, the Normans did not have the rich traditions of the cultures.",
         ),
+        # A negated question is not answered by a sentence that says it without negation.
+        (
+            "Which exceptions does the package never swallow?",
+            "The logging package is designed to swallow exceptions.",
+        ),
     ],
 )
 def test_the_other_role_is_a_conflict(linguist: Linguist, question: str, sentence: str) -> None:
@@ -108,7 +113,9 @@ def test_the_same_role_or_none_is_no_conflict(
 
 def test_a_question_without_names_has_no_roles(linguist: Linguist) -> None:
     assert not question_roles(linguist.parse("What is the default logging level?"))
-    assert not question_roles(linguist.parse("Which exceptions does it never swallow?"))
+    negated = question_roles(linguist.parse("Which exceptions does it never swallow?"))
+    assert (negated.names, negated.possessions, negated.places) == ((), (), ())
+    assert negated.negated == {"swallow"}  # what it denies is all a negated question says
 
 
 @contextmanager

@@ -113,9 +113,10 @@ class Roles:
     possessions: tuple[Possession, ...] = ()
     verbs: frozenset[str] = frozenset()  # stems of the verbs of a question not negated itself
     places: tuple[Place, ...] = ()
+    negated: frozenset[str] = frozenset()  # stems of what a negated question denies
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.possessions or self.verbs or self.places)
+        return bool(self.names or self.possessions or self.verbs or self.places or self.negated)
 
     def may_conflict(self, text: str) -> bool:
         """Whether `conflicts` could find anything in `text` (the question's verb or noun, or
@@ -130,6 +131,7 @@ class Roles:
             or {p.noun for p in self.possessions} & found
             or {p.verb for p in self.places} & found
             or (self.verbs and negated)
+            or (self.negated & found and not negated)
         )
 
 
@@ -170,7 +172,12 @@ def question_roles(parse: Parse) -> Roles:
     verbs = frozenset(
         stem(t.lemma) for t in tokens if _predicate(t) and t.lemma != "be" and not negated
     )  # "be" is left out: "X is not Y but Z" answers "What is X?"
-    return Roles(tuple(out), _possessions(tokens, groups), verbs, _places(tokens, groups))
+    denied = frozenset(
+        stem(tokens[t.head].lemma)
+        for i, t in enumerate(tokens)
+        if _negation(t) and t.head != i and tokens[t.head].lemma not in _LIGHT
+    )  # "never [swallow]": the word the negation hangs on
+    return Roles(tuple(out), _possessions(tokens, groups), verbs, _places(tokens, groups), denied)
 
 
 def conflicts(roles: Roles, sentence: Parse) -> bool:
@@ -189,7 +196,11 @@ def conflicts(roles: Roles, sentence: Parse) -> bool:
             return True
     if any(_other_owner(tokens, p) for p in roles.possessions):
         return True
-    return _opposite(tokens, roles.places) or _denied(tokens, roles.verbs)
+    return (
+        _opposite(tokens, roles.places)
+        or _denied(tokens, roles.verbs)
+        or _affirmed(tokens, roles.negated)
+    )
 
 
 _OPPOSITE = {
@@ -220,6 +231,15 @@ def _denied(tokens: Sequence[Token], verbs: frozenset[str]) -> bool:
     Normans did not have the rich traditions" for "What tradition did the Normans have?")."""
     uses = [v for v, t in enumerate(tokens) if _predicate(t) and stem(t.lemma) in verbs]
     return bool(uses) and all(any(t.head == v and _negation(t) for t in tokens) for v in uses)
+
+
+def _affirmed(tokens: Sequence[Token], denied: frozenset[str]) -> bool:
+    """The sentence says without any negation what a negated question denies: "The logging
+    package is designed to swallow exceptions" does not answer "Which exceptions does it
+    never swallow?" (a sentence that negates anything is left alone: it may say it)."""
+    if not denied or any(_negation(t) for t in tokens):
+        return False
+    return any(_predicate(t) and stem(t.lemma) in denied for t in tokens)
 
 
 def _predicate(token: Token) -> bool:
