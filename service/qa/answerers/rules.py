@@ -70,4 +70,6 @@ class AnswerRules:
 
     def contradicts(self, text: str, frames: Sequence[QuestionFrame]) -> bool:
         """The text gives a name of the question another role (`roles`)."""
-        return any(f.roles and conflicts(f.roles, self._linguist.parse(text)) for f in frames)
+        return any(
+            f.roles and conflicts(f.roles, self._linguist.parse_sentence(text)) for f in frames
+        )
