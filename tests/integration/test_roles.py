@@ -63,6 +63,11 @@ def linguist() -> Linguist:
             "What tradition did the Normans have?",
             "In the visual arts, the Normans did not have the rich traditions of the cultures.",
         ),
+        # The agent of a passive verb, hung by the parser on the infinitive after it.
+        (
+            "Who did the Normans encourage to come to the south?",
+            "Norman mercenaries were first encouraged to come to the south by the Lombards.",
+        ),
         # A negated question is not answered by a sentence that says it without negation.
         (
             "Which exceptions does the package never swallow?",

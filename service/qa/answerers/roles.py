@@ -314,6 +314,12 @@ def _role(tokens: Sequence[Token], i: int, verb: int, passive: bool) -> Role | N
     prep = tokens[token.head]
     if token.dep == "pobj" and prep.head == verb and prep.dep in {"prep", "agent", "dative"}:
         return "doer" if prep.dep == "agent" or (passive and _low(prep) == "by") else "done_to"
+    if passive and token.dep == "pobj" and _low(prep) == "by" and prep.head != verb:
+        # "were encouraged to come south [by the Lombards]": the parser hangs the agent on
+        # the infinitive after the passive verb; it is the passive verb's doer all the same.
+        complement = tokens[prep.head]
+        if complement.dep == "xcomp" and complement.head == verb:
+            return "doer"
     return None
 
 
