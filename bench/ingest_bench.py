@@ -59,7 +59,8 @@ def measure_ingest(
 
     settings = Settings(data_dir=Path(data_dir), collection=collection)
     corpus = Path(corpus_dir)
-    write_corpus(corpus, settings, size, seed, Path(seeds_dir))
+    if not corpus.is_dir() or not any(corpus.iterdir()):  # later rounds reuse the files
+        write_corpus(corpus, settings, size, seed, Path(seeds_dir))
     timer = StageTimer()
     with timer.patched(INGEST_STAGES):
         summary = ingest_path(settings, corpus, show_progress=False)
