@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import citedqa.embedder
-import ingest.job
+import ingest.reading
 from bench.corpus import CorpusGenerator
 from bench.seedtext import load_seed_text
 from bench.synthetic import as_document
@@ -26,7 +26,7 @@ from citedqa.store import Store, make_client
 
 EMBED, POOL = "embed (encode_with_spans)", "  of which sentence-vector pooling"
 INGEST_STAGES: dict[str, Target] = {
-    "read + clean files": (ingest.job, "load_document"),
+    "read + clean files (reader thread)": (ingest.reading, "load_document"),
     "chunk (sentence split + count)": (Chunker, "split"),
     EMBED: (MiniLMEmbedder, "encode_with_spans"),
     POOL: (citedqa.embedder, "_pool_spans"),
