@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,3 +48,41 @@ def test_the_next_file_is_read_while_a_document_is_embedded(
     assert all(thread != "MainThread" for _, thread, _ in docs)
     first_embed_ended = embeds[0][2]
     assert docs[1][2] < first_embed_ended, "the second file was read only after the first's embed"
+
+
+CHECK_LAZY = """
+import sys
+from pathlib import Path
+from citedqa.components import make_embedder, make_indexer, open_store
+from citedqa.settings import Settings
+settings = Settings(_env_file=None, data_dir=Path(sys.argv[1]))
+if sys.argv[2] == "ingest":
+    from ingest.job import ingest_path
+    ingest_path(settings, Path(sys.argv[3]), show_progress=False)
+    sys.exit(0)
+embedder = make_embedder(settings)
+indexer = make_indexer(settings, embedder, open_store(settings, embedder))
+print("datasketch" in sys.modules)
+entry = indexer.store.manifest()[sys.argv[2]]
+print(indexer._duplicates.candidates("a-copy", entry.signature))
+"""
+
+
+def test_the_near_duplicate_index_is_built_on_first_use(settings: Settings) -> None:
+    # Importing datasketch to build it took 0.84 s of ingest's start-up, before the first
+    # document could be embedded; its first use is on the writer thread.
+    # Each in a process of its own: embedded Chroma serves one process at a time.
+    def run(*args: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", CHECK_LAZY, str(settings.data_dir), *args],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    run("ingest", str(SEEDS))
+    seed = sorted(p.stem for p in SEEDS.glob("*.txt"))[0]
+    got = run(seed)
+    assert got[0] == "False", "building the indexer imported datasketch"
+    assert seed in got[1], "a stored signature is missing from the index built later"
