@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import bare, ingest_bench, stores
+from bench import bare, ingest_pairs, stores
 from bench.config import BenchConfig
 from bench.jobs import Job, JobFunction, run_job
 
@@ -36,7 +36,8 @@ class Layout:
 
 
 def ingest(cfg: BenchConfig, lay: Layout, work: Path) -> dict[str, Any]:
-    """Really ingest ~`lay.size` chunks, then embed the same chunks with the bare encoder."""
+    """Really ingest ~`lay.size` chunks, and embed the same chunks with the bare encoder, in
+    `cfg.ingest_rounds` interleaved pairs (bench.ingest_pairs)."""
     for path in (lay.data_dir, lay.corpus_dir, lay.bare_path):
         shutil.rmtree(path, ignore_errors=True)
     params = {
@@ -47,16 +48,11 @@ def ingest(cfg: BenchConfig, lay: Layout, work: Path) -> dict[str, Any]:
         "seeds_dir": str(cfg.seeds_dir),
         "corpus_dir": str(lay.corpus_dir),
     }
-    result = run_job(ingest_bench.measure_ingest, params, work, cfg.build_timeout_s)
-    encoder = run_job(
-        ingest_bench.measure_encoder,
-        {"data_dir": str(lay.data_dir), "collection": lay.collection},
-        work,
-        cfg.build_timeout_s,
-    )
-    result["encoder"] = encoder
-    result["ratio"] = result["chunks_per_s"] / encoder["chunks_per_s"]
-    return result
+
+    def job(function: JobFunction, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return run_job(function, kwargs, work, cfg.build_timeout_s)
+
+    return ingest_pairs.interleaved(job, params, cfg.ingest_rounds, work)
 
 
 def _stamp(cfg: BenchConfig, lay: Layout, job: str) -> dict[str, Any]:

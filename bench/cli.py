@@ -51,6 +51,17 @@ def parse_args(argv: list[str]) -> tuple[BenchConfig, Path | None]:
         "--scaling-seconds", type=float, default=d.scaling_seconds, help="per run at other sizes"
     )
     p.add_argument("--max-requests", type=int, default=d.max_requests, help="per load run")
+    p.add_argument(
+        "--ingest-rounds",
+        type=int,
+        default=d.ingest_rounds,
+        help="interleaved ingest / bare-encoder pairs (the ratio is their median)",
+    )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="measure ingest against the bare encoder and nothing else",
+    )
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--out", type=Path, default=d.out_dir, help="report directory")
     p.add_argument(
@@ -76,10 +87,15 @@ def parse_args(argv: list[str]) -> tuple[BenchConfig, Path | None]:
         scaling_seconds=a.scaling_seconds,
         max_requests=a.max_requests,
         seed=a.seed,
+        ingest_rounds=a.ingest_rounds,
+        ingest_only=a.ingest_only,
         out_dir=a.out,
         cache_dir=None if a.no_cache else a.cache,
     )
-    return (cfg.quick() if a.quick else cfg), a.render
+    cfg = cfg.quick() if a.quick else cfg
+    if a.ingest_only:  # --quick's sizes, or the real ones: only those ingested for real
+        cfg = dataclasses.replace(cfg, sizes=tuple(s for s in cfg.sizes if cfg.is_real(s)))
+    return cfg, a.render
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,8 @@ class BenchConfig:
     run_seconds: float = 10.0  # per load run at the main size
     scaling_seconds: float = 6.0  # per concurrency-1 run at the other sizes
     max_requests: int = 3_000  # per load run
+    ingest_rounds: int = 3  # interleaved ingest/bare-encoder pairs (bench.ingest_pairs)
+    ingest_only: bool = False  # measure ingest and nothing else
     rounds: int = 3  # interleaved rounds per concurrency when several services are loaded
     ceiling_seconds: float = 4.0  # encoder alone: per concurrency and variant, all rounds
     profile_questions: int = 40  # per mode
@@ -50,6 +52,7 @@ class BenchConfig:
             scaling_seconds=2.0,
             max_requests=400,
             rounds=2,
+            ingest_rounds=2,
             ceiling_seconds=1.5,
             profile_questions=12,
             warmup_requests=3,

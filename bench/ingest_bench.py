@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import citedqa.embedder
-import ingest.job
+import ingest.reading
 from bench.corpus import CorpusGenerator
 from bench.seedtext import load_seed_text
 from bench.synthetic import as_document
@@ -26,7 +26,7 @@ from citedqa.store import Store, make_client
 
 EMBED, POOL = "embed (encode_with_spans)", "  of which sentence-vector pooling"
 INGEST_STAGES: dict[str, Target] = {
-    "read + clean files": (ingest.job, "load_document"),
+    "read + clean files (reader thread)": (ingest.reading, "load_document"),
     "chunk (sentence split + count)": (Chunker, "split"),
     EMBED: (MiniLMEmbedder, "encode_with_spans"),
     POOL: (citedqa.embedder, "_pool_spans"),
@@ -59,7 +59,8 @@ def measure_ingest(
 
     settings = Settings(data_dir=Path(data_dir), collection=collection)
     corpus = Path(corpus_dir)
-    write_corpus(corpus, settings, size, seed, Path(seeds_dir))
+    if not corpus.is_dir() or not any(corpus.iterdir()):  # later rounds reuse the files
+        write_corpus(corpus, settings, size, seed, Path(seeds_dir))
     timer = StageTimer()
     with timer.patched(INGEST_STAGES):
         summary = ingest_path(settings, corpus, show_progress=False)

@@ -105,16 +105,20 @@ def _cache(run: Run, work: Path) -> Path | None:
     return cache_root(cfg.cache_dir, cache_key(got["fingerprint"])) if got else None
 
 
-def _build(run: Run, work: Path, layouts: dict[int, Layout]) -> None:
+def _ingest(run: Run, work: Path, layouts: dict[int, Layout]) -> None:
+    """Every size ingested for real, each against the bare encoder (bench.ingest_pairs)."""
     cfg, r = run.cfg, run.results
-    real = sorted(s for s in cfg.sizes if cfg.is_real(s))
-    for size in real:
-        got = run.step(
-            f"ingest {size:,} chunks", partial(building.ingest, cfg, layouts[size], work)
-        )
+    for size in sorted(s for s in cfg.sizes if cfg.is_real(s)):
+        label = f"ingest {size:,} chunks, {cfg.ingest_rounds} rounds against the bare encoder"
+        got = run.step(label, partial(building.ingest, cfg, layouts[size], work))
         r["builds"][str(size)] = got
         if r["ingest"] is None:
             r["ingest"] = got
+
+
+def _build(run: Run, work: Path, layouts: dict[int, Layout]) -> None:
+    cfg, r = run.cfg, run.results
+    _ingest(run, work, layouts)
     synthetic = [layouts[s] for s in sorted(cfg.sizes) if not cfg.is_real(s)]
     if synthetic:
         sizes = ", ".join(f"{lay.size:,}" for lay in synthetic)
@@ -174,12 +178,15 @@ def run_benchmark(cfg: BenchConfig) -> dict[str, Any]:
     """Everything the report needs."""
     run = Run(cfg)
     with workspace() as work:
-        cached = _cache(run, work) or work
+        cached = (None if cfg.ingest_only else _cache(run, work)) or work
         run.log(f"work directory {work}; synthetic stores in {cached}")
         layouts = {s: Layout(work if cfg.is_real(s) else cached, s) for s in cfg.sizes}
         questions = QuestionSlices(load_seed_text(cfg.seeds_dir), cfg.seed)
-        _build(run, work, layouts)
-        _measure(run, work, layouts, questions)
+        if cfg.ingest_only:
+            _ingest(run, work, layouts)
+        else:
+            _build(run, work, layouts)
+            _measure(run, work, layouts, questions)
     r = run.results
     r["targets"] = check_all(r)
     r["meta"]["loadavg_end"] = loadavg()

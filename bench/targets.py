@@ -66,7 +66,7 @@ def targets(r: Results) -> list[Target]:
     default = _default_mode(r)
     out = [
         Target(
-            "ingest chunks/s ÷ bare encoder chunks/s (two runs)",
+            "ingest chunks/s ÷ bare encoder chunks/s (median of interleaved pairs)",
             0.90,
             False,
             "",

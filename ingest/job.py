@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from citedqa.components import make_embedder, make_indexer, open_store, shared_store
-from citedqa.documents import doc_id_for, load_document
+from citedqa.documents import doc_id_for
 from citedqa.errors import (
     EmptyDocumentError,
     InvalidInputError,
@@ -24,6 +24,7 @@ from citedqa.isolation import ParserPool
 from citedqa.ocr import ocr_options, unavailable
 from citedqa.orphans import sweep_orphans
 from citedqa.settings import Settings
+from ingest.reading import ReadAhead
 
 
 @dataclass
@@ -86,58 +87,64 @@ def ingest_path(
         raise InvalidInputError(f"{root} does not exist")
     base = root.parent if root.is_file() else root
     started = time.perf_counter()
-    embedder = make_embedder(settings)
-    store = open_store(settings, embedder)
-    summary = IngestSummary()
-    summary.chunks_removed += sweep_orphans(store, shared_store(settings))
-    indexer = make_indexer(settings, embedder, store)
     paths = discover(root)
     owners: dict[str, str] = {}  # doc_id → the file it came from
     ocr = ocr_options(settings)
-    # Two stages: this thread chunks and embeds a document while `writer` writes the one
-    # before it (Chroma and the encoder work at once; documents stay in order). Files are
-    # parsed in a worker process, each within CITEDQA_PARSE_TIMEOUT.
+    # Three stages: a reader thread parses the next files (in a worker process, each within
+    # CITEDQA_PARSE_TIMEOUT; ingest.reading) while this thread chunks and embeds a document
+    # and `writer` writes the one before it (Chroma and the encoder work at once; documents
+    # stay in order). The parser pool and the first reads start before the model loads.
     # The bar is advanced by hand: iterating it would close it as the last path is taken,
     # before that document's chunks are counted (it ended 31 chunks short of the summary's 37).
     with (
         closing(ParserPool(1, settings.parse_timeout, ocr)) as parser,
-        tqdm(total=len(paths), unit="doc", desc="ingest", disable=not show_progress) as bar,
-        ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
+        closing(ReadAhead(paths, base, settings.max_file_bytes, parser.parse)) as files,
     ):
-        writing: Future[DocOutcome] | None = None
-        for path in paths:
-            bar.update(1)
-            name = str(path.relative_to(base))
-            doc_id = doc_id_for(path, base)
-            try:
-                if doc_id in owners:  # a.md and a.txt: one would silently replace the other
-                    raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
-                owners[doc_id] = name
-                doc = load_document(path, base, settings.max_file_bytes, parser.parse)
-            except (UnsupportedTypeError, EmptyDocumentError) as exc:
-                summary.skipped[name] = exc.message
-                if isinstance(exc, NoTextLayerError):
-                    summary.unread[name] = exc.message
-                bar.write(f"skipped {name}: {exc.message}")
-                continue
-            except (InvalidInputError, OSError) as exc:
-                reason = exc.message if isinstance(exc, InvalidInputError) else str(exc)
-                summary.failures[name] = reason
-                summary.documents["failed"] += 1
-                bar.write(f"failed {name}: {reason}")
-                continue
-            if doc.unread_pages:
-                pages = ", ".join(map(str, doc.unread_pages))
-                summary.unread[name] = f"scanned pages {pages} have no text ({unavailable(ocr)})"
-                bar.write(f"{name}: {summary.unread[name]}")
-            embedded = indexer.embed(doc)
+        embedder = make_embedder(settings)
+        store = open_store(settings, embedder)
+        summary = IngestSummary()
+        summary.chunks_removed += sweep_orphans(store, shared_store(settings))
+        indexer = make_indexer(settings, embedder, store)
+        with (
+            tqdm(total=len(paths), unit="doc", desc="ingest", disable=not show_progress) as bar,
+            ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer,
+        ):
+            writing: Future[DocOutcome] | None = None
+            for path, read in files:
+                bar.update(1)
+                name = str(path.relative_to(base))
+                doc_id = doc_id_for(path, base)
+                try:
+                    if doc_id in owners:  # a.md and a.txt: one would silently replace the other
+                        raise InvalidInputError(f"same doc_id {doc_id!r} as {owners[doc_id]}")
+                    owners[doc_id] = name
+                    doc = read.result()
+                except (UnsupportedTypeError, EmptyDocumentError) as exc:
+                    summary.skipped[name] = exc.message
+                    if isinstance(exc, NoTextLayerError):
+                        summary.unread[name] = exc.message
+                    bar.write(f"skipped {name}: {exc.message}")
+                    continue
+                except (InvalidInputError, OSError) as exc:
+                    reason = exc.message if isinstance(exc, InvalidInputError) else str(exc)
+                    summary.failures[name] = reason
+                    summary.documents["failed"] += 1
+                    bar.write(f"failed {name}: {reason}")
+                    continue
+                if doc.unread_pages:
+                    pages = ", ".join(map(str, doc.unread_pages))
+                    summary.unread[name] = (
+                        f"scanned pages {pages} have no text ({unavailable(ocr)})"
+                    )
+                    bar.write(f"{name}: {summary.unread[name]}")
+                embedded = indexer.embed(doc)
+                if writing is not None:
+                    summary.add(writing.result())
+                    bar.set_postfix(chunks=summary.chunks_written)
+                writing = writer.submit(indexer.apply, embedded)
             if writing is not None:
                 summary.add(writing.result())
                 bar.set_postfix(chunks=summary.chunks_written)
-            writing = writer.submit(indexer.apply, embedded)
-        if writing is not None:
-            summary.add(writing.result())
-            bar.set_postfix(chunks=summary.chunks_written)
     if sync:
         # A file that failed to load still exists: keep its last good version.
         for doc_id in sorted(indexer.known() - set(owners)):
