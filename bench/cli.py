@@ -51,17 +51,9 @@ def parse_args(argv: list[str]) -> tuple[BenchConfig, Path | None]:
         "--scaling-seconds", type=float, default=d.scaling_seconds, help="per run at other sizes"
     )
     p.add_argument("--max-requests", type=int, default=d.max_requests, help="per load run")
-    p.add_argument(
-        "--ingest-rounds",
-        type=int,
-        default=d.ingest_rounds,
-        help="interleaved ingest / bare-encoder pairs (the ratio is their median)",
-    )
-    p.add_argument(
-        "--ingest-only",
-        action="store_true",
-        help="measure ingest against the bare encoder and nothing else",
-    )
+    # Ingest against the bare encoder in interleaved pairs; the ratio is their median.
+    p.add_argument("--ingest-rounds", type=int, default=d.ingest_rounds, help="ingest/encoder pairs")
+    p.add_argument("--ingest-only", action="store_true", help="measure ingest, nothing else")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--out", type=Path, default=d.out_dir, help="report directory")
     p.add_argument(
