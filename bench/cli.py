@@ -52,7 +52,9 @@ def parse_args(argv: list[str]) -> tuple[BenchConfig, Path | None]:
     )
     p.add_argument("--max-requests", type=int, default=d.max_requests, help="per load run")
     # Ingest against the bare encoder in interleaved pairs; the ratio is their median.
-    p.add_argument("--ingest-rounds", type=int, default=d.ingest_rounds, help="ingest/encoder pairs")
+    p.add_argument(
+        "--ingest-rounds", type=int, default=d.ingest_rounds, help="ingest/encoder pairs"
+    )
     p.add_argument("--ingest-only", action="store_true", help="measure ingest, nothing else")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--out", type=Path, default=d.out_dir, help="report directory")
